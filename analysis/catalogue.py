@@ -1,0 +1,222 @@
+"""The indicator catalogue: what each indicator measures, which way is better, its targets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis.errors import Problem, UnknownIndicatorError, ValidationError
+from analysis.periods import Period, PeriodError, parse_period
+
+BETTER = ("high", "low", None)
+UNITS = ("count", "rate_per_10k", "percent", "score")
+FREQUENCIES = ("monthly", "quarterly", "annual")
+MEASURES = ("snapshot", "flow", "cumulative_ytd", "rolling_12m")
+TARGET_RULES = ("none", "tbc", "decrease_on_last_year", "increase_on_previous_year")
+_FREQ_TO_PERIOD = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target for one financial year: a number, or a rule, or none / TBC."""
+
+    rule: str = "value"  # value | none | tbc | decrease_on_last_year | increase_on_previous_year
+    value: float | None = None
+    count: float | None = None
+    text: str = ""
+
+    @property
+    def describe(self) -> str:
+        """How the target reads in a report."""
+        if self.text:
+            return self.text
+        return {
+            "none": "No target set",
+            "tbc": "To be confirmed",
+            "decrease_on_last_year": "Decrease on last year",
+            "increase_on_previous_year": "Increase on previous year",
+        }.get(self.rule, "" if self.value is None else f"{self.value:g}")
+
+
+@dataclass(frozen=True)
+class Break:
+    """A series break: values before ``period`` are not comparable with those after."""
+
+    period: Period
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One catalogue entry."""
+
+    id: str
+    title: str
+    short_title: str
+    better: str | None
+    unit: str
+    frequency: str
+    measure: str
+    decimals: int = 1
+    show_count: bool = False
+    denominator: str | None = None
+    service: str = ""
+    portfolio: str = ""
+    targets: Mapping[str, Target] = field(default_factory=dict)
+    breaks: tuple[Break, ...] = ()
+    new_from: Period | None = None
+    dfe: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def period_freq(self) -> str:
+        """The :class:`Period` frequency of the indicator's own series."""
+        return _FREQ_TO_PERIOD[self.frequency]
+
+    def target_for(self, period: Period) -> Target | None:
+        """The target for the financial year containing ``period``, if any."""
+        return self.targets.get(period.year().label)
+
+    def latest_break(self, before: Period | None = None) -> Break | None:
+        """The latest series break at or before ``before`` (or the latest of all)."""
+        found = [b for b in self.breaks if before is None or b.period.start_date <= before.end_date]
+        return max(found, key=lambda b: b.period.sort_key()) if found else None
+
+
+class Catalogue(Mapping[str, Indicator]):
+    """Indicators by id, in catalogue order, plus the denominators."""
+
+    def __init__(self, indicators: list[Indicator], denominators: dict[str, Any] | None = None,
+                 source: str = "indicators.yml"):
+        self._items = {i.id: i for i in indicators}
+        self.denominators = denominators or {}
+        self.source = source
+
+    def __getitem__(self, key: str) -> Indicator:
+        try:
+            return self._items[key]
+        except KeyError:
+            raise UnknownIndicatorError(
+                f"indicator {key!r} is not in {self.source}; add it to the catalogue or "
+                f"use one of: {', '.join(self._items)}"
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _target(raw: Any) -> Target:
+    if isinstance(raw, (int, float)):
+        return Target(value=float(raw))
+    if isinstance(raw, str):
+        return Target(rule=raw) if raw in TARGET_RULES else Target(rule="tbc", text=raw)
+    raw = dict(raw or {})
+    if "rule" in raw:
+        if raw["rule"] not in TARGET_RULES:
+            raise ValueError(f"rule {raw['rule']!r} is not one of {', '.join(TARGET_RULES)}")
+        return Target(rule=raw["rule"], text=str(raw.get("text", "")))
+    if raw.get("value") is None:
+        raise ValueError("a target needs 'value' (a number) or 'rule'")
+    count = raw.get("count")
+    return Target(value=float(raw["value"]), count=None if count is None else float(count),
+                  text=str(raw.get("text", "")))
+
+
+def _check_enums(raw: dict, where: str, file: str) -> list[Problem]:
+    problems = []
+    for key, allowed in (("better", BETTER), ("unit", UNITS), ("frequency", FREQUENCIES),
+                         ("measure", MEASURES)):
+        value = raw.get(key)
+        if value not in allowed:
+            shown = ", ".join(str(a).replace("None", "null") for a in allowed)
+            problems.append(Problem(file, where, f"'{key}' is {value!r}", f"use one of {shown}"))
+    return problems
+
+
+def _parse_targets(raw: dict, where: str, file: str) -> tuple[dict[str, Target], list[Problem]]:
+    targets, problems = {}, []
+    for year, spec in (raw.get("targets") or {}).items():
+        try:
+            label = parse_period(str(year)).year().label
+            targets[label] = _target(spec)
+        except (ValueError, PeriodError) as exc:
+            problems.append(Problem(file, f"{where}, target {year}", str(exc),
+                                    "write e.g. '2017-18: {value: 70}' or '{rule: tbc}'"))
+    return targets, problems
+
+
+def _parse_breaks(raw: dict, where: str, file: str) -> tuple[tuple[Break, ...], list[Problem]]:
+    breaks, problems = [], []
+    for item in raw.get("breaks") or []:
+        try:
+            breaks.append(Break(parse_period(str(item["period"])), str(item.get("note", ""))))
+        except (KeyError, TypeError, PeriodError) as exc:
+            problems.append(Problem(file, f"{where}, breaks", f"bad break {item!r} ({exc})",
+                                    "write each break as '{period: Apr 2017, note: ...}'"))
+    return tuple(breaks), problems
+
+
+def parse_indicator(raw: Any, position: int, file: str) -> tuple[Indicator | None, list[Problem]]:
+    """Build one :class:`Indicator`, collecting every problem instead of stopping at the first."""
+    if not isinstance(raw, dict) or not raw.get("id"):
+        return None, [Problem(file, f"indicator #{position}", "entry has no 'id'",
+                              "give every indicator an 'id:' (snake_case)")]
+    where = f"indicator '{raw['id']}'"
+    problems = _check_enums(raw, where, file)
+    if not raw.get("title"):
+        problems.append(Problem(file, where, "'title' is missing", "add the title as printed"))
+    targets, tp = _parse_targets(raw, where, file)
+    breaks, bp = _parse_breaks(raw, where, file)
+    new_from = None
+    if raw.get("new_from"):
+        try:
+            new_from = parse_period(str(raw["new_from"]))
+        except PeriodError as exc:
+            problems.append(Problem(file, f"{where}, new_from", str(exc), "use a period label"))
+    problems += tp + bp
+    if problems:
+        return None, problems
+    return Indicator(
+        id=str(raw["id"]), title=str(raw["title"]),
+        short_title=str(raw.get("short_title") or raw["title"]),
+        better=raw.get("better"), unit=raw["unit"], frequency=raw["frequency"],
+        measure=raw["measure"], decimals=int(raw.get("decimals", 1)),
+        show_count=bool(raw.get("show_count", False)), denominator=raw.get("denominator"),
+        service=str(raw.get("service") or ""), portfolio=str(raw.get("portfolio") or ""),
+        targets=targets, breaks=breaks, new_from=new_from,
+        dfe=dict(raw.get("dfe") or {}), notes=tuple(str(n) for n in raw.get("notes") or ()),
+    ), []
+
+
+def parse_catalogue(raw: Any, file: str) -> tuple[Catalogue, list[Problem]]:
+    """Build the catalogue from parsed YAML, with every problem found."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("indicators"), list):
+        return Catalogue([], source=file), [Problem(
+            file, "top level", "no 'indicators:' list", "see docs/data-model.md for the shape")]
+    indicators, problems, seen = [], [], set()
+    for n, entry in enumerate(raw["indicators"], start=1):
+        ind, probs = parse_indicator(entry, n, file)
+        problems += probs
+        if ind is None:
+            continue
+        if ind.id in seen:
+            problems.append(Problem(file, f"indicator '{ind.id}'", "id used twice",
+                                    "give each indicator a unique id"))
+        seen.add(ind.id)
+        indicators.append(ind)
+    return Catalogue(indicators, raw.get("denominators") or {}, source=file), problems
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """Read ``indicators.yml``; raise :class:`ValidationError` listing every problem."""
+    from analysis.config import read_yaml
+
+    catalogue, problems = parse_catalogue(read_yaml(path), str(path))
+    if problems:
+        raise ValidationError(problems)
+    return catalogue

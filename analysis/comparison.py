@@ -1,0 +1,195 @@
+"""Direction of travel: compare each indicator's figure with its baselines and judge it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.catalogue import Catalogue, Indicator
+from analysis.config import DEFAULT_EXCEPTION_RULE
+from analysis.loading import SN_CODE
+from analysis.periods import Period, last_year_end, same_period_last_year
+from analysis.series import (
+    Observation,
+    SeriesIndex,
+    current_observation,
+    latest_on_or_before,
+    value_at,
+)
+
+COMPARISONS = (
+    "previous_period",
+    "same_period_last_year",
+    "previous_year_end",
+    "target",
+    "england",
+    "statistical_neighbours",
+)
+SCORECARD_COLUMNS = [
+    "indicator_id", "indicator", "period", "value", "comparison", "baseline_period",
+    "baseline_value", "change", "direction", "judgement", "exception",
+]  # fmt: skip
+RULE_TO_COMPARISON = {
+    "off_target": "target",
+    "worse_than_year_end": "previous_year_end",
+    "worse_than_previous_period": "previous_period",
+    "worse_than_same_period_last_year": "same_period_last_year",
+    "worse_than_england": "england",
+    "worse_than_neighbours": "statistical_neighbours",
+}
+
+
+def direction(change: float, tolerance: float = 0.0) -> str:
+    """``up``, ``down`` or ``same`` for a change; within ``tolerance`` counts as same."""
+    if change is None or math.isnan(change):
+        return ""
+    if abs(change) <= tolerance:
+        return "same"
+    return "up" if change > 0 else "down"
+
+
+def judgement(dirn: str, better: str | None) -> str:
+    """``better``, ``worse``, ``same`` or ``n/a`` for a direction, given the polarity."""
+    if dirn == "" or better is None:
+        return "n/a"
+    if dirn == "same":
+        return "same"
+    return "better" if (dirn == "up") == (better == "high") else "worse"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a figure is compared with: a period, a value and, for rules, the wanted direction."""
+
+    period: str
+    value: float
+    wanted: str | None = None  # for rule targets: "high" (increase) or "low" (decrease)
+    note: str = ""
+
+
+_NONE = Baseline("", float("nan"))
+
+
+def _from_obs(obs: Observation | None, scale: float = 1.0) -> Baseline:
+    if obs is None or obs.missing:
+        return _NONE
+    return Baseline(obs.period.label, obs.value / scale)
+
+
+def year_end_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) -> Baseline:
+    """Last year-end for ``p``, like for like.
+
+    A year-to-date measure is compared with the same point last year; a flow
+    with last year's average per period; anything else with last year's outturn.
+    """
+    if p.freq == "year":
+        return _from_obs(value_at(index, ind, area, p.shift(-1)))
+    if ind.measure == "cumulative_ytd":
+        b = _from_obs(value_at(index, ind, area, same_period_last_year(p)))
+        return Baseline(b.period, b.value, note="same point last year (year to date)")
+    if ind.measure == "flow":
+        b = _from_obs(value_at(index, ind, area, last_year_end(p)), scale=p.per_year)
+        return Baseline(b.period, b.value, note=f"average per {p.freq} last year")
+    return _from_obs(value_at(index, ind, area, last_year_end(p)))
+
+
+def target_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) -> Baseline:
+    """The target for the financial year of ``p``: a number, or last year's outturn for a rule."""
+    target = ind.target_for(p)
+    if target is None or target.rule in ("none", "tbc"):
+        note = target.describe if target else "no target recorded"
+        return Baseline(p.year().label, float("nan"), note=note)
+    if target.rule == "value":
+        return Baseline(p.year().label, float(target.value), note=target.describe)
+    last = _from_obs(value_at(index, ind, area, last_year_end(p)))
+    wanted = "low" if target.rule == "decrease_on_last_year" else "high"
+    return Baseline(last.period, last.value, wanted=wanted, note=target.describe)
+
+
+def baselines(index: SeriesIndex, ind: Indicator, council: str, england: str,
+              current: Observation, reporting: Period) -> dict[str, Baseline]:
+    """Every comparison's baseline for one indicator's current figure."""
+    p = current.period
+    prev = p.shift(-1) if p.freq == "year" else reporting.shift(-1)
+    if p.freq == "month":
+        prev_obs = value_at(index, ind, council, p.quarter().shift(-1).months()[-1]) or \
+            value_at(index, ind, council, p.quarter().shift(-1))
+    else:
+        prev_obs = value_at(index, ind, council, prev)
+    return {
+        "previous_period": _from_obs(prev_obs),
+        "same_period_last_year": _from_obs(value_at(index, ind, council,
+                                                    same_period_last_year(p))),
+        "previous_year_end": year_end_baseline(index, ind, council, p),
+        "target": target_baseline(index, ind, council, p),
+        "england": _from_obs(latest_on_or_before(index, ind.id, england, p)),
+        "statistical_neighbours": _from_obs(latest_on_or_before(index, ind.id, SN_CODE, p)),
+    }
+
+
+def compare_one(ind: Indicator, current: Observation, base: Baseline,
+                tolerance: float = 0.0) -> dict:
+    """One scorecard row's comparison fields."""
+    if math.isnan(base.value) or current.missing:
+        return {"baseline_period": base.period, "baseline_value": base.value,
+                "change": float("nan"), "direction": "", "judgement": "n/a"}
+    change = round(round(current.value, ind.decimals) - round(base.value, ind.decimals),
+                   ind.decimals + 2)
+    dirn = direction(change, tolerance)
+    better = base.wanted or ind.better
+    judged = judgement(dirn, better)
+    if base.wanted and dirn == "same":
+        judged = "worse"  # a rule target asks for a change; no change misses it
+    return {"baseline_period": base.period, "baseline_value": base.value, "change": change,
+            "direction": dirn, "judgement": judged}
+
+
+def is_exception(rows: Sequence[dict], rule: Sequence[str], signal: str = "") -> bool:
+    """Whether an indicator needs an exception report under ``rule``.
+
+    ``rule`` lists conditions, any of which is enough: ``off_target``,
+    ``worse_than_year_end``, ``worse_than_previous_period``,
+    ``worse_than_same_period_last_year``, ``worse_than_england``,
+    ``worse_than_neighbours``, ``special_cause_concern``.
+    """
+    by_comp = {r["comparison"]: r["judgement"] for r in rows}
+    for condition in rule:
+        if condition == "special_cause_concern" and signal == "special_cause_concern":
+            return True
+        comp = RULE_TO_COMPARISON.get(condition)
+        if comp and by_comp.get(comp) == "worse":
+            return True
+    return False
+
+
+def scorecard(index: SeriesIndex, catalogue: Catalogue, council: str, england: str,
+              quarter: Period, rule: Sequence[str] = DEFAULT_EXCEPTION_RULE,
+              tolerance: float = 0.0) -> pd.DataFrame:
+    """The quarter's scorecard: one row per indicator x comparison (``SCORECARD_COLUMNS``).
+
+    Indicators with no figure in the quarter are left out. Extra columns:
+    ``note`` (how a baseline was chosen) and ``unit``.
+    """
+    rows = []
+    for ind in catalogue.values():
+        current = current_observation(index, ind, council, quarter)
+        if current is None:
+            continue
+        found = baselines(index, ind, council, england, current, quarter)
+        ind_rows = []
+        for comp in COMPARISONS:
+            row = {"indicator_id": ind.id, "indicator": ind.short_title,
+                   "period": current.period.label, "value": current.value,
+                   "comparison": comp, **compare_one(ind, current, found[comp], tolerance),
+                   "note": found[comp].note, "unit": ind.unit}
+            ind_rows.append(row)
+        flag = is_exception(ind_rows, rule)
+        for row in ind_rows:
+            row["exception"] = flag
+        rows += ind_rows
+    frame = pd.DataFrame(rows, columns=[*SCORECARD_COLUMNS, "note", "unit"])
+    frame["exception"] = frame["exception"].astype(bool)
+    return frame

@@ -1,0 +1,167 @@
+"""Look values up by indicator, area and period, reconciling months, quarters and years."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from analysis.catalogue import Indicator
+from analysis.loading import SN_CODE
+from analysis.periods import Period, parse_period
+
+_LEVEL_MEASURES = ("snapshot", "rolling_12m", "cumulative_ytd")
+"""Measures whose value at a period's end is the value for the whole period."""
+
+
+@lru_cache(maxsize=4096)
+def period_of(label: str) -> Period:
+    """Parse a canonical label (cached: the same few hundred labels recur)."""
+    return parse_period(label)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One value as found: the period it belongs to, the figure, its count and status."""
+
+    period: Period
+    value: float
+    count: float = float("nan")
+    status: str = ""
+
+    @property
+    def missing(self) -> bool:
+        """True when there is no usable number (empty or withheld)."""
+        return bool(np.isnan(self.value))
+
+
+class SeriesIndex:
+    """Fast lookup of one vintage of values by (indicator, area, period)."""
+
+    def __init__(self, values: pd.DataFrame):
+        self._obs: dict[tuple[str, str], dict[Period, Observation]] = {}
+        cols = ["indicator_id", "area_code", "period", "value", "count", "status"]
+        for ind, area, label, value, count, status in values[cols].itertuples(index=False):
+            p = period_of(label)
+            self._obs.setdefault((ind, area), {})[p] = Observation(
+                p, float(value), float(count), str(status or ""))
+
+    def observations(self, indicator_id: str, area: str) -> dict[Period, Observation]:
+        """Every observation of one indicator in one area, keyed by period."""
+        return self._obs.get((indicator_id, area), {})
+
+    def areas(self, indicator_id: str) -> list[str]:
+        """Areas with any value for the indicator."""
+        return sorted(a for (i, a) in self._obs if i == indicator_id)
+
+
+def value_at(index: SeriesIndex, indicator: Indicator, area: str,
+             period: Period) -> Observation | None:
+    """The value for ``period``, from a value recorded for it or derived from finer periods.
+
+    A quarter or year of a snapshot, rolling or year-to-date measure takes the
+    value at its last month (or quarter); a flow adds up its parts when all
+    are present. Returns ``None`` when nothing fits.
+    """
+    obs = index.observations(indicator.id, area)
+    if period in obs:
+        return obs[period]
+    if period.freq == "month":
+        return None
+    parts = period.months() if period.freq == "quarter" else [
+        Period(period.fy, "quarter", q) for q in range(1, 5)]
+    if indicator.measure in _LEVEL_MEASURES:
+        last = parts[-1]
+        found = obs.get(last) or (value_at(index, indicator, area, last)
+                                  if last.freq == "quarter" else None)
+        return Observation(period, found.value, found.count, found.status) if found else None
+    found = [obs.get(p) or value_at(index, indicator, area, p) for p in parts]
+    if period.freq == "year" and not all(found):
+        found = [obs.get(m) for m in period.months()]
+    if not found or not all(found):
+        return None
+    total = sum(f.value for f in found)
+    count = sum(f.count for f in found)
+    return Observation(period, total, count, "")
+
+
+def latest_on_or_before(index: SeriesIndex, indicator_id: str, area: str,
+                        period: Period) -> Observation | None:
+    """The latest observation ending on or before ``period`` ends (shortest span on a tie)."""
+    obs = index.observations(indicator_id, area)
+    usable = [o for p, o in obs.items() if p.end_ordinal <= period.end_ordinal and not o.missing]
+    return max(usable, key=lambda o: (o.period.end_ordinal, o.period.per_year)) if usable else None
+
+
+def current_observation(index: SeriesIndex, indicator: Indicator, area: str,
+                        quarter: Period) -> Observation | None:
+    """The figure to report for ``quarter``.
+
+    Monthly and quarterly indicators: the latest value within the quarter (the
+    quarter itself, or its latest month). Annual indicators: the latest year
+    whose financial year has started by the quarter, at most a year old.
+    """
+    obs = index.observations(indicator.id, area)
+    if indicator.frequency == "annual":
+        years = [o for p, o in obs.items() if p.freq == "year" and quarter.fy - 1 <= p.fy
+                 <= quarter.fy and not o.missing]
+        return max(years, key=lambda o: o.period.fy) if years else None
+    inside = [o for p, o in obs.items() if p.freq != "year" and quarter.contains(p)]
+    if not inside:
+        return None
+    return max(inside, key=lambda o: (o.period.end_ordinal, o.period.freq == "month"))
+
+
+def history(index: SeriesIndex, indicator: Indicator, area: str,
+            until: Period | None = None) -> pd.DataFrame:
+    """An area's series for charts: one point per period end, finest period kept.
+
+    Flow measures keep only their own frequency (a year's total is not on the
+    same scale as a month's). Columns: period, date, value, count, status, freq.
+    """
+    rows = []
+    for p, o in index.observations(indicator.id, area).items():
+        if until is not None and p.end_ordinal > until.end_ordinal:
+            continue
+        if indicator.measure == "flow" and p.freq != indicator.period_freq:
+            continue
+        rows.append((p.label, pd.Timestamp(p.end_date), o.value, o.count, o.status, p.freq,
+                     p.end_ordinal, p.per_year))
+    cols = ["period", "date", "value", "count", "status", "freq", "_end", "_per"]
+    frame = pd.DataFrame(rows, columns=cols)
+    frame = frame.sort_values(["_end", "_per"]).drop_duplicates("_end", keep="last")
+    return frame.drop(columns=["_end", "_per"]).reset_index(drop=True)
+
+
+def neighbour_average(values: pd.DataFrame, neighbour_codes: list[str],
+                      how: str = "mean") -> pd.DataFrame:
+    """Statistical-neighbour average per indicator and period, with how many neighbours had data.
+
+    Where no neighbour has a value for a period, a statistical-neighbour figure
+    printed in a paper (area ``SN``) is used instead and flagged as printed.
+    Returns columns indicator_id, period, value, n, status, method.
+    """
+    cols = ["indicator_id", "period", "value", "n", "status", "method"]
+    nb = values[values["area_code"].isin(neighbour_codes)]
+    nb = nb[nb["value"].notna()]
+    agg = nb.groupby(["indicator_id", "period"])["value"].agg([how, "count"]).reset_index()
+    agg.columns = ["indicator_id", "period", "value", "n"]
+    agg["status"], agg["method"] = "", how
+    printed = values[(values["area_code"] == SN_CODE) & values["value"].notna()]
+    printed = printed.merge(agg[["indicator_id", "period"]], how="left", indicator=True)
+    printed = printed[printed["_merge"] == "left_only"]
+    printed = printed.assign(n=np.nan, status="", method="as printed")[cols]
+    out = pd.concat([agg[cols], printed], ignore_index=True) if len(printed) else agg[cols]
+    return out.reset_index(drop=True)
+
+
+def benchmark_index(values: pd.DataFrame, neighbour_codes: list[str], how: str,
+                    sn_area: str = SN_CODE) -> pd.DataFrame:
+    """The values with the neighbour average rows put in place of area ``SN``."""
+    avg = neighbour_average(values, neighbour_codes, how)
+    avg = avg.assign(area_code=sn_area, count=np.nan)
+    rest = values[values["area_code"] != SN_CODE]
+    return pd.concat([rest, avg[["indicator_id", "area_code", "period", "value", "count",
+                                 "status", "n", "method"]]], ignore_index=True)

@@ -1,0 +1,92 @@
+"""Check a whole data folder and collect every problem, so the analyst can fix them in one pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analysis.catalogue import Catalogue, parse_catalogue
+from analysis.config import CouncilConfig, ProjectPaths, parse_council, read_yaml
+from analysis.errors import ConfigError, Problem, ValidationError
+from analysis.loading import commentary_problems, read_breakdowns, read_values
+
+
+@dataclass
+class ProjectData:
+    """Everything read from a project's data folder, checked."""
+
+    paths: ProjectPaths
+    council: CouncilConfig
+    catalogue: Catalogue
+    sources: dict[str, dict[str, Any]]
+    values: pd.DataFrame
+    breakdowns: pd.DataFrame
+
+
+def _yaml(path, problems: list[Problem]) -> Any:
+    try:
+        return read_yaml(path)
+    except ConfigError as exc:
+        text = str(exc)
+        msg = text.split(": ", 1)[1] if ": " in text else text
+        problems.append(Problem(str(path), "", msg.split(". Fix: ")[0],
+                                msg.split(". Fix: ")[1] if ". Fix: " in msg else "see above"))
+        return None
+
+
+def _sources(raw: Any, file: str, problems: list[Problem]) -> dict[str, dict[str, Any]]:
+    if raw is None:
+        return {}
+    items = raw.get("sources") if isinstance(raw, dict) else None
+    if not isinstance(items, list):
+        problems.append(Problem(file, "top level", "no 'sources:' list",
+                                "see docs/data-model.md for the shape"))
+        return {}
+    return {str(s["id"]): s for s in items if isinstance(s, dict) and "id" in s}
+
+
+def _council(raw: Any, paths: ProjectPaths, problems: list[Problem]) -> CouncilConfig | None:
+    if raw is None:
+        return None
+    try:
+        return parse_council(raw, paths.council_file)
+    except ConfigError as exc:
+        problems.append(Problem(str(paths.council_file), "", str(exc).split(": ", 1)[-1],
+                                "see docs/data-model.md"))
+        return None
+
+
+def inspect_project(paths: ProjectPaths) -> tuple[ProjectData | None, list[Problem]]:
+    """Read and check every input file; return the data (if readable) and all problems."""
+    problems: list[Problem] = []
+    council = _council(_yaml(paths.council_file, problems), paths, problems)
+    raw_cat = _yaml(paths.catalogue_file, problems)
+    catalogue, cat_problems = (parse_catalogue(raw_cat, str(paths.catalogue_file))
+                               if raw_cat is not None else (None, []))
+    problems += cat_problems
+    sources = {}
+    if paths.sources_file.is_file():
+        sources = _sources(_yaml(paths.sources_file, problems), str(paths.sources_file), problems)
+    files = sorted(paths.values_dir.glob("*.csv")) if paths.values_dir.is_dir() else []
+    if not files:
+        problems.append(Problem(str(paths.values_dir), "", "no values CSV files found",
+                                "put at least one values CSV in data/values/"))
+    values, value_problems = read_values(files, catalogue, set(sources) if sources else None)
+    problems += value_problems
+    if catalogue is not None:
+        problems += commentary_problems(paths.commentary_dir, catalogue)
+    if problems or council is None or catalogue is None:
+        return None, problems
+    data = ProjectData(paths, council, catalogue, sources, values,
+                       read_breakdowns(paths.breakdowns_file))
+    return data, []
+
+
+def load_project(paths: ProjectPaths) -> ProjectData:
+    """Read and check the data folder; raise :class:`ValidationError` listing every problem."""
+    data, problems = inspect_project(paths)
+    if problems or data is None:
+        raise ValidationError(problems)
+    return data
