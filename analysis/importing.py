@@ -449,29 +449,31 @@ def _pick(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return rows.drop_duplicates(["area_code", "period"]).drop(columns=["_missing", "_priority"])
 
 
+def _parts(mapping: dict, keys: tuple[str, ...], tables: dict, entry_id: str) -> list:
+    found = [(key, mapping[key]) for key in keys if mapping.get(key)]
+    return [
+        _series(tables[key], code, key, entry_id).assign(_priority=i)
+        for i, (key, code) in enumerate(found)
+    ]
+
+
 def _indicator_values(entry: dict, lait: pd.DataFrame, ees: pd.DataFrame) -> pd.DataFrame:
-    mapping, entry_id = entry["dfe"], entry["id"]
-    value_parts, count_parts = [], []
-    if mapping.get("ees"):
-        value_parts.append(_series(ees, mapping["ees"], "ees", entry_id).assign(_priority=0))
-    for key in ("lait", "lait_rate"):
-        if mapping.get(key):
-            value_parts.append(_series(lait, mapping[key], key, entry_id).assign(_priority=1))
-    if mapping.get("ees_count"):
-        count_parts.append(_series(ees, mapping["ees_count"], "ees_count", entry_id))
-    if mapping.get("lait_count"):
-        count_parts.append(_series(lait, mapping["lait_count"], "lait_count", entry_id))
-    count_parts = [p.assign(_priority=i) for i, p in enumerate(count_parts)]
-    if not value_parts and count_parts:
+    mapping, entry_id = dict(entry["dfe"]), entry["id"]
+    lait_code = mapping.get("lait") or mapping.get("lait_rate")
+    if lait_code in LAIT_TO_EES and not mapping.get("ees"):
+        mapping["ees"] = LAIT_TO_EES[lait_code]
+    tables = {"ees": ees, "lait": lait, "lait_rate": lait, "ees_count": ees, "lait_count": lait}
+    value_parts = _parts(mapping, ("ees", "lait", "lait_rate"), tables, entry_id)
+    count_parts = _parts(mapping, ("ees_count", "lait_count"), tables, entry_id)
+    if not value_parts:
         value_parts, count_parts = count_parts, []
     if not value_parts:
         return pd.DataFrame(columns=VALUE_COLUMNS)
     out = _pick(value_parts)
     if count_parts:
-        counts = _pick(count_parts)[["area_code", "period", "value"]].rename(
-            columns={"value": "_count"}
-        )
-        out = out.merge(counts, on=["area_code", "period"], how="left")
+        counts = _pick(count_parts)[["area_code", "period", "value"]]
+        out = out.merge(counts.rename(columns={"value": "_count"}), on=["area_code", "period"],
+                        how="left")  # fmt: skip
         out["count"] = out["count"].fillna(out["_count"])
     return out.assign(indicator_id=entry_id)[VALUE_COLUMNS]
 
@@ -484,7 +486,9 @@ def build_dfe_values(indicators: list[dict], council: dict, source_dir: Path) ->
     indicators : list of dict
         Catalogue entries (``indicators.yml``). A ``dfe`` mapping may name
         ``lait`` / ``lait_rate`` (LAIT code of the headline value), ``lait_count``,
-        ``ees`` (EES indicator title) and ``ees_count``.
+        ``ees`` (EES indicator title) and ``ees_count``. A LAIT rate that EES
+        also publishes (``LAIT_TO_EES``) brings in the EES series without
+        being asked.
     council : dict
         The ``council.yml`` mapping: council, region, england and neighbours.
     source_dir : Path
