@@ -32,6 +32,10 @@ class UnknownIndicatorError(OutturnError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class SPCError(OutturnError, ValueError):
+    """Raised when an SPC chart cannot be drawn from the series or options given."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input: where it is, what it is, how to fix it."""
