@@ -51,7 +51,7 @@ SOURCES: dict[str, dict] = {
     "ons_mye_2022": {
         "title": "ONS mid-year population estimates, children aged 0-17, mid-2012 to mid-2022",
         "publisher": "Office for National Statistics",
-        "published": "2023-11-22",
+        "published": "2023-11-23",
         "file": POPULATION_FILE,
     },
 }
