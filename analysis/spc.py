@@ -331,7 +331,8 @@ def _segments(keys: list[Any], labels: list[Any], rebase: Iterable[Any]) -> np.n
                 "give a period that has a row in the data"
             )
         starts[keys.index(key)] = 1
-    starts[0] = 1
+    if len(starts):
+        starts[0] = 1
     return np.cumsum(starts)
 
 
