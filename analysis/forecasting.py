@@ -1,0 +1,1162 @@
+"""Forecasts for short council series, each with its method, interval and measured past accuracy.
+
+Design
+------
+A series is a ``pandas.Series`` of floats indexed by :class:`~analysis.periods.Period`
+(labels are parsed). Missing values are gaps, never zeros. Only the points since
+the latest series break are used (:func:`comparable_window`).
+
+Methods (simplest first; a tie in back-test accuracy goes to the simpler one):
+
+``naive``
+    Last value carried forward; random-walk interval ``sigma * sqrt(h)``.
+``drift``
+    Random walk with drift (slope = first-to-last change per step); interval
+    ``sigma * sqrt(h * (1 + h / (n - 1)))`` which includes the slope's uncertainty.
+``linear``
+    OLS straight line on time; the interval is the OLS prediction interval
+    for a new observation (identical to statsmodels' ``obs_ci``).
+``damped``
+    Damped-trend additive exponential smoothing (statsmodels ``ETSModel``),
+    analytic interval; only from :data:`METHOD_MIN_POINTS` ``["damped"]`` points.
+
+Intervals use Student-t quantiles with the residual degrees of freedom, because
+a 5-point series estimates its own noise badly.
+
+Minimum-data rule: fewer than :data:`MIN_POINTS` comparable points gives no
+forecast and a note saying why.
+
+Back-test (:func:`backtest`): expanding window, rolling origin. Origins are
+the last :data:`BACKTEST_MAX_ORIGINS` points that leave at least
+``max(BACKTEST_MIN_TRAIN, METHOD_MIN_POINTS[method])`` points to train on;
+from each origin the method forecasts up to ``horizon`` steps ahead and every
+held-out outcome inside the series is scored. Errors are scaled (MASE) by the
+mean absolute one-step naive change in that origin's training window.
+
+Crossing paths (:func:`forecast_crossing`) are a parametric bootstrap of each
+method's own model: Gaussian innovations with the fitted sigma, plus a draw of
+the slope (drift) or of both coefficients (linear) from their sampling
+distribution; ``damped`` paths are statsmodels' own simulation of the fitted model.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.errors import DataError, OutturnError, PeriodError
+from analysis.periods import Period, format_period, parse_period, period_style
+
+MIN_POINTS = 5
+"""Fewer comparable points than this: no forecast."""
+METHODS = ("naive", "drift", "linear", "damped")
+"""Forecast methods, simplest first."""
+METHOD_MIN_POINTS = {"naive": 2, "drift": 3, "linear": 3, "damped": 10}
+"""Points a method needs before it is fitted or back-tested."""
+BACKTEST_MIN_TRAIN = 3
+"""Smallest training window in the back-test."""
+BACKTEST_MAX_ORIGINS = 8
+"""At most this many forecast origins, the latest ones."""
+MIN_PROFILE_YEARS = 2
+"""Earlier complete years needed before a year-end projection uses the in-year profile."""
+LEVEL_RANGE = (50, 99)
+"""Accepted interval levels, in percent."""
+FORECAST_COLUMNS = [
+    "indicator_id", "period", "kind", "benchmark", "estimate", "lower", "upper",
+    "method", "n_points", "note",
+]  # fmt: skip
+"""Columns of ``reports/<quarter>/forecasts.csv``."""
+MARKERS = {"", "c", "x", "z", "u", "k", "low", "-", ":", ".."}
+"""Published markers for a withheld value: read as a gap."""
+
+
+class ForecastError(OutturnError, ValueError):
+    """Raised when a forecast is asked for with an impossible argument or input."""
+
+
+# --- series handling -----------------------------------------------------------------------
+
+
+def as_series(series: pd.Series) -> pd.Series:
+    """Return ``series`` as floats indexed by sorted :class:`Period` at one frequency.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Values indexed by periods or period labels; missing values stay NaN.
+
+    Raises
+    ------
+    ForecastError
+        When the index mixes frequencies or repeats a period.
+    """
+    index = [parse_period(p) for p in series.index]
+    out = pd.Series(pd.to_numeric(series.to_numpy(), errors="coerce"), index=index, dtype=float)
+    freqs = {p.freq for p in index}
+    if len(freqs) > 1:
+        raise ForecastError(
+            f"series mixes frequencies ({', '.join(sorted(freqs))}); "
+            "forecast months, quarters and years separately"
+        )
+    if out.index.has_duplicates:
+        dup = next(p for p in index if index.count(p) > 1)
+        raise ForecastError(f"period {dup} appears twice in the series; keep one value per period")
+    return out.sort_index(key=lambda idx: [p.sort_key() for p in idx])
+
+
+def comparable_window(
+    series: pd.Series, breaks: Iterable[str | Period] = ()
+) -> tuple[pd.Series, Period | None]:
+    """Keep the observed points since the latest series break.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Values indexed by periods (see :func:`as_series`).
+    breaks : iterable of str or Period
+        Periods from which values are comparable (the catalogue's ``breaks``);
+        values that start before the latest break are dropped.
+
+    Returns
+    -------
+    (pandas.Series, Period or None)
+        The comparable, non-missing values and the break that applied.
+    """
+    s = as_series(series).dropna()
+    if s.empty:
+        return s, None
+    last = s.index[-1]
+    applied = [parse_period(b) for b in breaks]
+    applied = [b for b in applied if b.start_date <= last.end_date]
+    if not applied:
+        return s, None
+    brk = max(applied, key=lambda b: b.start_date)
+    keep = [p.start_date >= brk.start_date for p in s.index]
+    return s[keep], brk
+
+
+def _grid(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Values on a regular grid (internal gaps interpolated) and a mask of observed points."""
+    first = s.index[0]
+    pos = np.array([_steps(first, p) for p in s.index])
+    full = np.arange(pos[-1] + 1)
+    values = np.interp(full, pos, s.to_numpy())
+    observed = np.isin(full, pos)
+    return values, observed
+
+
+def _steps(start: Period, end: Period) -> int:
+    per = start.per_year
+    return (end.fy * per + end.index) - (start.fy * per + start.index)
+
+
+def shortage_reason(n: int, brk: Period | None) -> str:
+    """Say why ``n`` points are too few, naming the series break when there is one."""
+    noun = "point" if n == 1 else "points"
+    since = f" since the series break at {brk.label}" if brk else ""
+    return f"only {n} comparable {noun}{since}; at least {MIN_POINTS} are needed"
+
+
+def check_arguments(horizon: int, level: float) -> None:
+    """Raise :class:`ForecastError` unless ``horizon >= 1`` and ``level`` is 50-99."""
+    if int(horizon) != horizon or horizon < 1:
+        raise ForecastError(f"horizon {horizon} is not a whole number of periods >= 1; use e.g. 4")
+    lo, hi = LEVEL_RANGE
+    if not lo <= level <= hi:
+        raise ForecastError(f"level {level} is outside {lo}-{hi}; give a percentage such as 80")
+
+
+# --- the methods ---------------------------------------------------------------------------
+
+
+def _tq(level: float, df: float) -> float:
+    return float(stats.t.ppf(0.5 + level / 200, max(df, 1)))
+
+
+def _naive(y: np.ndarray, horizon: int, level: float) -> pd.DataFrame:
+    e = np.diff(y)
+    sigma = math.sqrt(np.mean(e**2)) if e.size else 0.0
+    h = np.arange(1, horizon + 1)
+    half = _tq(level, e.size) * sigma * np.sqrt(h)
+    est = np.full(horizon, y[-1])
+    return pd.DataFrame({"estimate": est, "lower": est - half, "upper": est + half})
+
+
+def _drift_fit(y: np.ndarray) -> tuple[float, float]:
+    n = y.size
+    slope = (y[-1] - y[0]) / (n - 1)
+    e = np.diff(y) - slope
+    sigma = math.sqrt(np.sum(e**2) / max(n - 2, 1))
+    return slope, sigma
+
+
+def _drift(y: np.ndarray, horizon: int, level: float) -> pd.DataFrame:
+    slope, sigma = _drift_fit(y)
+    n = y.size
+    h = np.arange(1, horizon + 1)
+    est = y[-1] + slope * h
+    half = _tq(level, n - 2) * sigma * np.sqrt(h * (1 + h / (n - 1)))
+    return pd.DataFrame({"estimate": est, "lower": est - half, "upper": est + half})
+
+
+def _linear_fit(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """OLS of ``y`` on ``[1, t]``: coefficients, their covariance, residual sigma."""
+    n = y.size
+    x = np.column_stack([np.ones(n), np.arange(n)])
+    xtx_inv = np.linalg.inv(x.T @ x)
+    beta = xtx_inv @ x.T @ y
+    resid = y - x @ beta
+    sigma = math.sqrt(np.sum(resid**2) / max(n - 2, 1))
+    return beta, xtx_inv * sigma**2, sigma
+
+
+def _linear(y: np.ndarray, horizon: int, level: float) -> pd.DataFrame:
+    n = y.size
+    beta, cov, sigma = _linear_fit(y)
+    xf = np.column_stack([np.ones(horizon), np.arange(n, n + horizon)])
+    est = xf @ beta
+    se = np.sqrt(sigma**2 + np.einsum("ij,jk,ik->i", xf, cov, xf))
+    half = _tq(level, n - 2) * se
+    return pd.DataFrame({"estimate": est, "lower": est - half, "upper": est + half})
+
+
+def _damped_fit(y: np.ndarray):  # noqa: ANN202 (statsmodels results object)
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ETSModel(pd.Series(y), error="add", trend="add", damped_trend=True)
+        return model.fit(disp=False)
+
+
+def _damped(y: np.ndarray, horizon: int, level: float) -> pd.DataFrame:
+    res = _damped_fit(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pred = res.get_prediction(start=y.size, end=y.size + horizon - 1)
+        frame = pred.summary_frame(alpha=1 - level / 100)
+    return pd.DataFrame(
+        {
+            "estimate": frame["mean"].to_numpy(),
+            "lower": frame["pi_lower"].to_numpy(),
+            "upper": frame["pi_upper"].to_numpy(),
+        }
+    )
+
+
+_FITTERS = {"naive": _naive, "drift": _drift, "linear": _linear, "damped": _damped}
+
+
+def fit_method(y: Sequence[float], method: str, horizon: int, level: float = 80) -> pd.DataFrame:
+    """Forecast a regularly spaced array with one method.
+
+    Parameters
+    ----------
+    y : sequence of float
+        Observed values, one per period, oldest first, no gaps.
+    method : str
+        One of :data:`METHODS`.
+    horizon : int
+        Steps ahead (h = 1..horizon).
+    level : float
+        Interval level in percent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``estimate``, ``lower``, ``upper``; one row per step ahead.
+    """
+    if method not in _FITTERS:
+        raise ForecastError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    arr = np.asarray(y, dtype=float)
+    if arr.size < METHOD_MIN_POINTS[method]:
+        raise ForecastError(
+            f"method {method!r} needs at least {METHOD_MIN_POINTS[method]} points, got {arr.size}"
+        )
+    return _FITTERS[method](arr, horizon, level)
+
+
+def simulate_paths(
+    y: Sequence[float], method: str, horizon: int, n_paths: int = 2000, seed: int = 0
+) -> np.ndarray:
+    """Simulate future paths of ``y`` from ``method``'s fitted model (shape n_paths x horizon).
+
+    Gaussian innovations with the fitted sigma; the drift's slope and the
+    line's coefficients are drawn from their sampling distribution, so the
+    paths carry parameter uncertainty; ``damped`` uses statsmodels' simulation.
+    """
+    arr = np.asarray(y, dtype=float)
+    rng = np.random.default_rng(seed)
+    n = arr.size
+    noise = rng.standard_normal((n_paths, horizon))
+    if method == "naive":
+        sigma = math.sqrt(np.mean(np.diff(arr) ** 2))
+        return arr[-1] + np.cumsum(sigma * noise, axis=1)
+    if method == "drift":
+        slope, sigma = _drift_fit(arr)
+        slopes = slope + sigma / math.sqrt(n - 1) * rng.standard_normal((n_paths, 1))
+        return arr[-1] + np.cumsum(slopes + sigma * noise, axis=1)
+    if method == "linear":
+        beta, cov, sigma = _linear_fit(arr)
+        coefs = rng.multivariate_normal(beta, cov, size=n_paths)
+        t = np.arange(n, n + horizon)
+        return coefs[:, [0]] + coefs[:, [1]] * t + sigma * noise
+    res = _damped_fit(arr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sims = res.simulate(horizon, anchor="end", repetitions=n_paths, rng=rng)
+    return np.asarray(sims, dtype=float).reshape(horizon, n_paths).T
+
+
+# --- back-test and selection ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Out-of-sample accuracy of one method on one series.
+
+    Attributes
+    ----------
+    method : str
+    mase : float
+        Mean absolute scaled error over every held-out outcome (NaN without origins).
+    coverage : float
+        Share of held-out outcomes inside the interval.
+    n_origins : int
+        Forecast origins used.
+    n_outcomes : int
+        Held-out outcomes scored.
+    """
+
+    method: str
+    mase: float
+    coverage: float
+    n_origins: int
+    n_outcomes: int
+
+
+def _origins(n: int, method: str) -> range:
+    first = max(BACKTEST_MIN_TRAIN, METHOD_MIN_POINTS[method])
+    return range(max(first, n - BACKTEST_MAX_ORIGINS), n)
+
+
+def _scale(train: np.ndarray, whole: np.ndarray) -> float:
+    for arr in (train, whole):
+        d = np.mean(np.abs(np.diff(arr))) if arr.size > 1 else 0.0
+        if d > 0:
+            return float(d)
+    return 1.0
+
+
+def backtest(series: pd.Series, method: str, horizon: int, level: float = 80) -> Backtest:
+    """Rolling-origin back-test of ``method`` on ``series`` (see the module notes).
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Values indexed by periods; gaps are interpolated for fitting but never scored.
+    method : str
+        One of :data:`METHODS`.
+    horizon : int
+        Steps ahead forecast from each origin.
+    level : float
+        Interval level in percent.
+
+    Returns
+    -------
+    Backtest
+    """
+    s = as_series(series).dropna()
+    if s.empty:
+        return Backtest(method, math.nan, math.nan, 0, 0)
+    y, observed = _grid(s)
+    scaled, inside, origins = [], [], 0
+    for o in _origins(y.size, method):
+        fc = fit_method(y[:o], method, horizon, level)
+        stop = min(o + horizon, y.size)
+        mask = observed[o:stop]
+        actual = y[o:stop][mask]
+        est, lo, hi = (fc[c].to_numpy()[: stop - o][mask] for c in ("estimate", "lower", "upper"))
+        scaled.extend(np.abs(actual - est) / _scale(y[:o], y))
+        inside.extend((actual >= lo) & (actual <= hi))
+        origins += 1
+    if not scaled:
+        return Backtest(method, math.nan, math.nan, 0, 0)
+    return Backtest(method, float(np.mean(scaled)), float(np.mean(inside)), origins, len(scaled))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The method chosen by back-test, and every candidate's score."""
+
+    method: str
+    scores: pd.DataFrame
+    chosen: Backtest
+
+
+def select_method(
+    series: pd.Series,
+    horizon: int,
+    candidates: Sequence[str] = METHODS,
+    level: float = 80,
+) -> Selection:
+    """Choose the method with the lowest back-test MASE; a tie goes to the simpler one.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Comparable values indexed by periods.
+    horizon : int
+        Steps ahead the forecast will be used for (the back-test uses the same).
+    candidates : sequence of str
+        Methods to try; those needing more points than the series has are skipped.
+    level : float
+        Interval level for the coverage column.
+
+    Returns
+    -------
+    Selection
+        ``method``, ``scores`` (one row per candidate tried) and ``chosen``.
+    """
+    n = int(as_series(series).notna().sum())
+    tried = [
+        backtest(series, m, horizon, level)
+        for m in METHODS
+        if m in candidates and n >= METHOD_MIN_POINTS[m]
+    ]
+    tried = [b for b in tried if b.n_origins > 0]
+    if not tried:
+        raise ForecastError(f"no method can be back-tested on {n} points; at least {MIN_POINTS}")
+    best = min(tried, key=lambda b: (round(b.mase, 9), METHODS.index(b.method)))
+    scores = pd.DataFrame([b.__dict__ for b in tried])
+    return Selection(best.method, scores, best)
+
+
+# --- forecast ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A forecast with its method, interval and measured accuracy.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        ``period`` (canonical label), ``estimate``, ``lower``, ``upper``; NaN
+        estimates when the data cannot support a forecast.
+    method : str or None
+        The method used, None when there is no forecast.
+    n_points : int
+        Comparable points used.
+    mase, coverage : float
+        Back-test MASE and interval coverage of ``method`` on this series.
+    note : str
+        How the forecast was made, or why there is none.
+    level : float
+    last_period : Period or None
+        The last observed period.
+    """
+
+    frame: pd.DataFrame
+    method: str | None
+    n_points: int
+    mase: float
+    coverage: float
+    note: str
+    level: float = 80
+    last_period: Period | None = None
+    history: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is a forecast."""
+        return self.method is not None
+
+
+def _future(last: Period | None, horizon: int) -> list[str]:
+    return [last.shift(h).label for h in range(1, horizon + 1)] if last else []
+
+
+def forecast(
+    series: pd.Series,
+    *,
+    horizon: int,
+    level: float = 80,
+    breaks: Iterable[str | Period] = (),
+    method: str | None = None,
+) -> Forecast:
+    """Forecast ``series`` ``horizon`` periods ahead with a level% interval.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Values indexed by periods (or labels); NaN values are gaps.
+    horizon : int
+        Periods ahead (at least 1).
+    level : float
+        Interval level in percent, 50-99.
+    breaks : iterable of str or Period
+        Series breaks; only points since the latest are used.
+    method : str, optional
+        Force a method; by default :func:`select_method` chooses by back-test.
+
+    Returns
+    -------
+    Forecast
+    """
+    check_arguments(horizon, level)
+    s, brk = comparable_window(series, breaks)
+    n = len(s)
+    last = s.index[-1] if n else None
+    empty = pd.DataFrame({"period": _future(last, horizon)}).assign(
+        estimate=math.nan, lower=math.nan, upper=math.nan
+    )
+    if n < MIN_POINTS:
+        note = shortage_reason(n, brk)
+        return Forecast(empty, None, n, math.nan, math.nan, note, level, last, s)
+    if method is None:
+        chosen = select_method(s, horizon, level=level).chosen
+    else:
+        chosen = backtest(s, method, horizon, level)
+    y, _ = _grid(s)
+    frame = fit_method(y, chosen.method, horizon, level)
+    frame.insert(0, "period", _future(last, horizon))
+    note = _forecast_note(chosen, n, brk, level)
+    return Forecast(frame, chosen.method, n, chosen.mase, chosen.coverage, note, level, last, s)
+
+
+def _forecast_note(bt: Backtest, n: int, brk: Period | None, level: float) -> str:
+    since = f" since the series break at {brk.label}" if brk else ""
+    accuracy = (
+        f"back-test MASE {bt.mase:.2f}, {level:g}% interval held {bt.coverage:.0%} "
+        f"of {bt.n_outcomes} outcomes from {bt.n_origins} origins"
+        if bt.n_origins
+        else "no back-test possible"
+    )
+    return f"{bt.method} on {n} points{since}; {accuracy}"
+
+
+# --- when does the trend reach a benchmark -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """When a forecast is expected to reach a benchmark.
+
+    Attributes
+    ----------
+    case : str
+        ``expected``, ``not_within_horizon``, ``moving_away``, ``already_reached``
+        or ``no_forecast``.
+    period, lower, upper : str or None
+        Median first-crossing period and the level% interval of first-crossing
+        periods (``upper`` may read "after 2019-20 Q4"); set only when ``expected``.
+    share : float
+        Share of simulated paths that reach the benchmark within the horizon.
+    method : str or None
+    n_points : int
+    benchmark : str
+        What the benchmark is (e.g. "statistical-neighbour average").
+    benchmark_value : float
+        Its latest value.
+    benchmark_note : str
+        How the benchmark is projected.
+    sentence : str
+        The finding in plain English.
+    level : float
+    last_period : str or None
+    """
+
+    case: str
+    period: str | None
+    lower: str | None
+    upper: str | None
+    share: float
+    method: str | None
+    n_points: int
+    benchmark: str
+    benchmark_value: float
+    benchmark_note: str
+    sentence: str
+    level: float = 80
+    last_period: str | None = None
+
+
+def _latest(benchmark: float | pd.Series) -> tuple[float, Period | None]:
+    if isinstance(benchmark, pd.Series):
+        b = as_series(benchmark).dropna()
+        if b.empty:
+            raise ForecastError("the benchmark series has no values; give a number or a series")
+        return float(b.iloc[-1]), b.index[-1]
+    return float(benchmark), None
+
+
+def project_benchmark(
+    benchmark: float | pd.Series, periods: Sequence[Period], mode: str = "hold", level: float = 80
+) -> tuple[np.ndarray, str]:
+    """Benchmark values for future ``periods`` and a note on how they were projected.
+
+    ``hold`` keeps the latest value; ``forecast`` forecasts the benchmark series
+    with :func:`forecast` at its own frequency and, for each period, takes the
+    benchmark period that ends at or after it (falling back to ``hold``, and
+    saying so, when the benchmark has too few points).
+    """
+    value, when = _latest(benchmark)
+    held = f"held at its latest value, {value:,.1f}" + (f" in {when.label}" if when else "")
+    if mode == "hold" or not isinstance(benchmark, pd.Series):
+        if mode != "hold":
+            held += " (a single number cannot be forecast)"
+        return np.full(len(periods), value), held
+    steps = max(
+        1, math.ceil((periods[-1].end_date - when.end_date).days / 28 / (12 / when.per_year))
+    )
+    fc = forecast(benchmark, horizon=steps, level=level)
+    if not fc.ok:
+        return np.full(len(periods), value), f"{held}, because it cannot be forecast: {fc.note}"
+    ends = [
+        (parse_period(p).end_date, e)
+        for p, e in zip(fc.frame.period, fc.frame.estimate, strict=True)
+    ]
+    out = [next((e for end, e in ends if end >= p.end_date), ends[-1][1]) for p in periods]
+    return np.array(out, dtype=float), f"forecast from its own series ({fc.note})"
+
+
+def _first_crossings(paths: np.ndarray, bench: np.ndarray, sign: int) -> np.ndarray:
+    """Index of each path's first crossing; ``horizon`` when it never crosses."""
+    hit = (paths - bench) * sign <= 0
+    return np.where(hit.any(axis=1), hit.argmax(axis=1), paths.shape[1]).astype(float)
+
+
+def forecast_crossing(
+    series: pd.Series,
+    benchmark: float | pd.Series,
+    *,
+    better: str,
+    horizon: int,
+    level: float = 80,
+    breaks: Iterable[str | Period] = (),
+    benchmark_mode: str = "hold",
+    n_paths: int = 2000,
+    seed: int = 0,
+    benchmark_name: str = "the benchmark",
+    method: str | None = None,
+) -> Crossing:
+    """Say when the forecast is expected to reach ``benchmark``, with an interval.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        The council's values indexed by periods.
+    benchmark : float or pandas.Series
+        A target or comparator value, or a series (statistical-neighbour
+        average, England) at any frequency.
+    better : {"high", "low"}
+        The indicator's polarity: reaching means at or above (high) or at or below (low).
+    horizon : int
+        Periods ahead to look.
+    level : float
+        Level of the interval of first-crossing periods, in percent.
+    breaks : iterable
+        Series breaks (see :func:`comparable_window`).
+    benchmark_mode : {"hold", "forecast"}
+        Hold the benchmark at its latest value or forecast it (see :func:`project_benchmark`).
+    n_paths, seed : int
+        Number of simulated paths (see :func:`simulate_paths`) and the random seed.
+    benchmark_name : str
+        How the sentence names the benchmark.
+    method : str, optional
+        Force a forecast method.
+
+    Returns
+    -------
+    Crossing
+    """
+    if better not in ("high", "low"):
+        raise ForecastError(f"better={better!r}; use 'high' or 'low' (the indicator's polarity)")
+    if benchmark_mode not in ("hold", "forecast"):
+        raise ForecastError(f"benchmark_mode={benchmark_mode!r}; use 'hold' or 'forecast'")
+    fc = forecast(series, horizon=horizon, level=level, breaks=breaks, method=method)
+    value, _ = _latest(benchmark)
+    base = dict(
+        method=fc.method, n_points=fc.n_points, benchmark=benchmark_name, benchmark_value=value,
+        level=level, last_period=fc.last_period.label if fc.last_period else None,
+    )  # fmt: skip
+    if not fc.ok:
+        text = f"No forecast of when {benchmark_name} is reached: {fc.note}."
+        return Crossing("no_forecast", None, None, None, math.nan, benchmark_note="",
+                        sentence=text, **base)  # fmt: skip
+    periods = [parse_period(p) for p in fc.frame.period]
+    bench, note = project_benchmark(benchmark, periods, benchmark_mode, level)
+    return _classify(fc, bench, note, better, n_paths, seed, base)
+
+
+def _classify(
+    fc: Forecast, bench: np.ndarray, note: str, better: str, n_paths: int, seed: int, base: dict
+) -> Crossing:
+    sign = 1 if better == "low" else -1
+    last_value = float(fc.history.iloc[-1])
+    name, last = base["benchmark"], base["last_period"]
+    now = float(base["benchmark_value"])
+    horizon_end = fc.frame.period.iloc[-1]
+    if (last_value - now) * sign <= 0:
+        text = (f"The latest figure, {last_value:,.1f} in {last}, is already at or better "
+                f"than {name} ({now:,.1f}).")  # fmt: skip
+        return Crossing("already_reached", None, None, None, 1.0, benchmark_note=note,
+                        sentence=text, **base)  # fmt: skip
+    gap_end = (fc.frame.estimate.iloc[-1] - bench[-1]) * sign
+    if gap_end >= (last_value - now) * sign:
+        text = (f"The forecast ({fc.method}) is flat or moving away from {name}, so it is not "
+                f"expected to reach it by {horizon_end}; {name} is {note}.")  # fmt: skip
+        return Crossing("moving_away", None, None, None, math.nan, benchmark_note=note,
+                        sentence=text, **base)  # fmt: skip
+    y, _ = _grid(fc.history)
+    paths = simulate_paths(y, fc.method, len(bench), n_paths, seed)
+    first = _first_crossings(paths, bench, sign)
+    share = float(np.mean(first < len(bench)))
+    if share < 0.5:
+        text = (f"Only {share:.0%} of simulated {fc.method} paths reach {name} by {horizon_end}, "
+                f"so it is not expected within the horizon; {name} is {note}.")  # fmt: skip
+        return Crossing("not_within_horizon", None, None, None, share, benchmark_note=note,
+                        sentence=text, **base)  # fmt: skip
+    return _expected(fc, first, share, note, base)
+
+
+def _expected(fc: Forecast, first: np.ndarray, share: float, note: str, base: dict) -> Crossing:
+    periods = list(fc.frame.period)
+    tail = (1 - fc.level / 100) / 2
+    q = np.quantile(first, [0.5, tail, 1 - tail], method="inverted_cdf").astype(int)
+    labels = [periods[i] if i < len(periods) else f"after {periods[-1]}" for i in q]
+    name = base["benchmark"]
+    text = (
+        f"If the trend continues ({fc.method}, {fc.n_points} points), the figure is expected to "
+        f"reach {name} in {labels[0]}, {fc.level:g}% interval {labels[1]} to {labels[2]} "
+        f"({share:.0%} of simulated paths reach it by {periods[-1]}); {name} is {note}."
+    )
+    return Crossing("expected", labels[0], labels[1], labels[2], share, benchmark_note=note,
+                    sentence=text, **base)  # fmt: skip
+
+
+# --- year-end projection -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearEnd:
+    """A projection of this financial year's outturn from the year to date.
+
+    Attributes
+    ----------
+    period : str
+        The financial year (``2015-16``).
+    estimate, lower, upper : float
+        Projected year-end and its level% interval (NaN when it cannot be estimated).
+    method : str
+        ``profile``, ``run_rate``, ``actual`` (year complete), or for a snapshot
+        the forecast method; ``none`` when there is no projection.
+    measure : str
+    elapsed, per_year : int
+        Periods reported so far and periods in the year.
+    vs_last_year, vs_target : str or None
+        ``higher``, ``lower`` or ``within interval`` (None without a comparator).
+    last_year_outturn, target : float or None
+    level : float
+    note, sentence : str
+    """
+
+    period: str
+    estimate: float
+    lower: float
+    upper: float
+    method: str
+    measure: str
+    elapsed: int
+    per_year: int
+    vs_last_year: str | None
+    vs_target: str | None
+    last_year_outturn: float | None
+    target: float | None
+    level: float
+    note: str
+    sentence: str
+
+
+YEAR_END_MEASURES = ("cumulative_ytd", "flow", "snapshot", "rolling_12m")
+_FREQ_NAMES = {"monthly": "month", "quarterly": "quarter", "month": "month", "quarter": "quarter"}
+
+
+def _in_year(in_year: pd.Series, frequency: str | None) -> pd.Series:
+    s = as_series(in_year).dropna()
+    if s.empty:
+        raise ForecastError("no values to date this year; give at least one period's value")
+    freq = _FREQ_NAMES.get(frequency or s.index[0].freq)
+    if freq is None or s.index[0].freq != freq:
+        raise ForecastError(
+            f"frequency {frequency!r} does not match the periods ({s.index[0].label}); "
+            "give monthly or quarterly in-year values"
+        )
+    if len({p.fy for p in s.index}) > 1:
+        raise ForecastError("in-year values span more than one financial year; pass one year")
+    return s
+
+
+def _increments(s: pd.Series, measure: str) -> np.ndarray:
+    """Per-period amounts: the values of a flow, the step changes of a cumulative series."""
+    if measure == "flow":
+        return s.to_numpy()
+    idx = np.array([p.index for p in s.index])
+    vals = s.to_numpy()
+    return np.diff(np.concatenate([[0.0], vals])) / np.diff(np.concatenate([[0], idx]))
+
+
+def _run_rate(s: pd.Series, measure: str, level: float) -> tuple[float, float, float, str]:
+    per_year = s.index[0].per_year
+    d = _increments(s, measure)
+    to_date = float(s.iloc[-1]) if measure == "cumulative_ytd" else float(s.sum())
+    counted = s.index[-1].index if measure == "cumulative_ytd" else len(s)
+    remaining = per_year - counted
+    est = to_date + remaining * float(np.mean(d))
+    if remaining == 0:
+        return to_date, to_date, to_date, "actual"
+    if d.size < 2:
+        return est, math.nan, math.nan, "run_rate"
+    half = _tq(level, d.size - 1) * np.std(d, ddof=1) * math.sqrt(remaining + remaining**2 / d.size)
+    return est, est - half, est + half, "run_rate"
+
+
+def _year_total(s: pd.Series, measure: str) -> float | None:
+    per_year = s.index[0].per_year
+    if measure == "cumulative_ytd":
+        end = [v for p, v in s.items() if p.index == per_year]
+        return end[0] if end else None
+    return float(s.sum()) if len(s) == per_year else None
+
+
+def _shares(earlier: dict, k: int, measure: str, freq: str) -> np.ndarray:
+    shares = []
+    for series in earlier.values():
+        s = as_series(series).dropna()
+        if s.empty or s.index[0].freq != freq:
+            continue
+        total = _year_total(s, measure)
+        part = s[[p.index <= k for p in s.index]]
+        if not total or part.empty:
+            continue
+        reached = part.iloc[-1] if measure == "cumulative_ytd" else part.sum()
+        if measure == "flow" and len(part) < k:
+            continue
+        shares.append(reached / total)
+    return np.array(shares, dtype=float)
+
+
+def _profile(s: pd.Series, shares: np.ndarray, measure: str, level: float) -> tuple:
+    to_date = float(s.iloc[-1]) if measure == "cumulative_ytd" else float(s.sum())
+    m, sd = float(np.mean(shares)), float(np.std(shares, ddof=1))
+    half = _tq(level, shares.size - 1) * sd * math.sqrt(1 + 1 / shares.size)
+    lo_share, hi_share = m - half, m + half
+    upper = to_date / lo_share if lo_share > 0 else math.inf
+    return to_date / m, to_date / hi_share, upper, "profile"
+
+
+def _snapshot(
+    s: pd.Series, earlier: dict | None, level: float
+) -> tuple[float, float, float, str, str]:
+    parts = [as_series(v) for v in (earlier or {}).values()] + [s]
+    history = pd.concat(parts)
+    history = history[~history.index.duplicated(keep="last")]
+    steps = s.index[0].per_year - s.index[-1].index
+    if steps == 0:
+        v = float(s.iloc[-1])
+        return v, v, v, "actual", "the year-end value is already reported"
+    fc = forecast(history, horizon=steps, level=level)
+    if not fc.ok:
+        return math.nan, math.nan, math.nan, "none", fc.note
+    row = fc.frame.iloc[-1]
+    return float(row.estimate), float(row.lower), float(row.upper), fc.method, fc.note
+
+
+def _compare(lower: float, upper: float, other: float | None) -> str | None:
+    if other is None or math.isnan(lower) or math.isnan(upper):
+        return None
+    if lower > other:
+        return "higher"
+    if upper < other:
+        return "lower"
+    return "within interval"
+
+
+def project_year_end(
+    in_year: pd.Series,
+    *,
+    measure: str,
+    frequency: str | None = None,
+    earlier_years: dict | None = None,
+    last_year_outturn: float | None = None,
+    target: float | None = None,
+    level: float = 80,
+) -> YearEnd:
+    """Project this financial year's outturn from the periods reported so far.
+
+    Parameters
+    ----------
+    in_year : pandas.Series
+        This year's monthly or quarterly values to date, indexed by periods.
+    measure : {"cumulative_ytd", "flow", "snapshot", "rolling_12m"}
+        How the indicator accumulates. A cumulative or flow indicator uses the
+        in-year ``profile`` of earlier years when at least :data:`MIN_PROFILE_YEARS`
+        complete years are given (year-end = to date / mean share of the year-end
+        reached by the same point; interval from the spread of those shares),
+        otherwise the ``run_rate`` (to date + mean per period x periods left;
+        interval from the spread of the per-period amounts). A snapshot or
+        rolling-12-month indicator forecasts its level to the year's last period
+        with :func:`forecast` (earlier years' values lengthen the history).
+    frequency : {"monthly", "quarterly"}, optional
+        Checked against the periods; inferred when omitted.
+    earlier_years : dict, optional
+        Financial year -> that year's in-year series.
+    last_year_outturn, target : float, optional
+        Comparators for the sentence.
+    level : float
+        Interval level in percent.
+
+    Returns
+    -------
+    YearEnd
+    """
+    if measure not in YEAR_END_MEASURES:
+        raise ForecastError(f"measure {measure!r}; use one of {', '.join(YEAR_END_MEASURES)}")
+    check_arguments(1, level)
+    s = _in_year(in_year, frequency)
+    last = s.index[-1]
+    if measure in ("snapshot", "rolling_12m"):
+        est, lo, hi, method, note = _snapshot(s, earlier_years, level)
+    else:
+        shares = _shares(earlier_years or {}, last.index, measure, last.freq)
+        if shares.size >= MIN_PROFILE_YEARS:
+            est, lo, hi, method = _profile(s, shares, measure, level)
+            note = f"in-year profile of {shares.size} earlier years"
+        else:
+            est, lo, hi, method = _run_rate(s, measure, level)
+            note = f"run rate from {len(s)} of {last.per_year} periods"
+    est, lo, hi = float(est), float(lo), float(hi)
+    vs_last, vs_target = _compare(lo, hi, last_year_outturn), _compare(lo, hi, target)
+    ye = YearEnd(last.year().label, est, lo, hi, method, measure, last.index, last.per_year,
+                 vs_last, vs_target, last_year_outturn, target, level, note, "")  # fmt: skip
+    return _with_sentence(ye)
+
+
+def _with_sentence(ye: YearEnd) -> YearEnd:
+    from dataclasses import replace
+
+    if math.isnan(ye.estimate):
+        return replace(ye, sentence=f"No year-end projection for {ye.period}: {ye.note}.")
+    interval = (
+        f"{ye.level:g}% interval {ye.lower:,.1f} to {ye.upper:,.1f}"
+        if not math.isnan(ye.lower)
+        else "no interval: one period is too few to measure variability"
+    )
+    parts = [f"Projected {ye.period} year-end: {ye.estimate:,.1f} ({interval}; {ye.note})."]
+    words = {"higher": "likely higher than", "lower": "likely lower than"}
+    if ye.vs_last_year:
+        verb = words.get(ye.vs_last_year, "not clearly different from")
+        parts.append(f"That is {verb} last year's {ye.last_year_outturn:,.1f}.")
+    if ye.vs_target == "within interval":
+        parts.append(f"The target of {ye.target:,.1f} lies within the interval.")
+    elif ye.vs_target:
+        where = "above" if ye.vs_target == "higher" else "below"
+        parts.append(f"It is likely to finish {where} the target of {ye.target:,.1f}.")
+    return replace(ye, sentence=" ".join(parts))
+
+
+# --- the forecasts table -------------------------------------------------------------------
+
+
+def _rows(indicator_id: str, item: Forecast | Crossing | YearEnd) -> list[dict]:
+    if isinstance(item, Forecast):
+        return [
+            dict(
+                indicator_id=indicator_id,
+                period=r.period,
+                kind="forecast",
+                benchmark="",
+                estimate=r.estimate,
+                lower=r.lower,
+                upper=r.upper,
+                method=item.method or "",
+                n_points=item.n_points,
+                note=item.note,
+            )  # fmt: skip
+            for r in item.frame.itertuples()
+        ]
+    if isinstance(item, Crossing):
+        return [dict(indicator_id=indicator_id, period=item.last_period or "", kind="crossing",
+                     benchmark=item.benchmark, estimate=item.period, lower=item.lower,
+                     upper=item.upper, method=item.method or "", n_points=item.n_points,
+                     note=item.sentence)]  # fmt: skip
+    if isinstance(item, YearEnd):
+        bench = "; ".join(
+            f"{name} {v:g}"
+            for name, v in (("last year", item.last_year_outturn), ("target", item.target))
+            if v is not None
+        )
+        return [dict(indicator_id=indicator_id, period=item.period, kind="year_end",
+                     benchmark=bench, estimate=item.estimate, lower=item.lower, upper=item.upper,
+                     method=item.method, n_points=item.elapsed, note=item.sentence)]  # fmt: skip
+    raise ForecastError(
+        f"cannot tabulate a {type(item).__name__}; pass Forecast, Crossing or YearEnd"
+    )
+
+
+def forecasts_frame(items: Iterable[tuple[str, Forecast | Crossing | YearEnd]]) -> pd.DataFrame:
+    """Tabulate forecasts, crossings and year-end projections for ``forecasts.csv``.
+
+    Parameters
+    ----------
+    items : iterable of (indicator_id, Forecast | Crossing | YearEnd)
+
+    Returns
+    -------
+    pandas.DataFrame
+        Exactly :data:`FORECAST_COLUMNS`. ``kind`` is ``forecast`` (one row per
+        future period), ``crossing`` (``period`` is the last observed period;
+        ``estimate``/``lower``/``upper`` are period labels) or ``year_end``.
+    """
+    rows = [row for ind, item in items for row in _rows(ind, item)]
+    return pd.DataFrame(rows, columns=FORECAST_COLUMNS).astype({"n_points": "int64"})
+
+
+# --- tables in and out (used by ``outturn forecast``) --------------------------------------
+
+PER_VALUE_COLUMNS = ("status", "value_note", "note", "count", "source", "vintage")
+"""Columns describing one value rather than the series; never used as series keys."""
+
+
+def _parse_value(text: str, status: str, path: Path, line: int) -> float:
+    raw = text.strip()
+    if raw.lower() in MARKERS or status.strip().lower() in MARKERS - {""}:
+        return math.nan
+    try:
+        return float(raw.replace(",", ""))
+    except ValueError:
+        raise DataError(
+            f"{path}, row {line}, column value: {raw!r} is not a number; write a number, "
+            "leave it empty, or use a marker (c, x, z, u, k, low, -) for a withheld value"
+        ) from None
+
+
+def _parse_periods(periods: pd.Series, path: Path) -> list[Period]:
+    out = []
+    for i, label in enumerate(periods):
+        try:
+            out.append(parse_period(label))
+        except PeriodError as exc:
+            raise DataError(f"{path}, row {i + 2}, column period: {exc}") from None
+    return out
+
+
+def read_series_table(path: str | Path) -> pd.DataFrame:
+    """Read a long table of series (``area_code, indicator, period, value`` and any keys).
+
+    Rows are numbered as in a spreadsheet (the header is row 1). ``indicator_id``
+    is accepted for ``indicator``. Empty values and markers are gaps.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input columns, ``value`` as float and ``_period`` holding :class:`Period`.
+
+    Raises
+    ------
+    DataError
+        When the file is missing or unreadable, a column is missing, or a period
+        or value cannot be read (the message names the row).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found; check the path and name of the input CSV")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot be read as CSV ({exc}); save it as UTF-8 CSV") from None
+    table.columns = [c.strip() for c in table.columns]
+    if "indicator" not in table.columns and "indicator_id" in table.columns:
+        table = table.rename(columns={"indicator_id": "indicator"})
+    missing = [c for c in ("area_code", "indicator", "period", "value") if c not in table]
+    if missing:
+        raise DataError(
+            f"{path}: missing column(s) {', '.join(missing)}; the header needs "
+            "area_code, indicator, period, value"
+        )
+    table["_period"] = _parse_periods(table["period"], path)
+    status = table["status"] if "status" in table else pd.Series("", index=table.index)
+    table["value"] = [
+        _parse_value(v, st, path, i + 2)
+        for i, (v, st) in enumerate(zip(table["value"], status, strict=True))
+    ]
+    return table
+
+
+def series_keys(table: pd.DataFrame) -> list[str]:
+    """List the columns that identify a series: all but period, value and per-value columns."""
+    skip = {"period", "value", "_period", *PER_VALUE_COLUMNS}
+    return [c for c in table.columns if c not in skip]
+
+
+def forecast_table(
+    table: pd.DataFrame,
+    *,
+    horizon: int,
+    level: float = 80,
+    on_series: object = None,
+) -> pd.DataFrame:
+    """Forecast every series in a table read by :func:`read_series_table`.
+
+    A series with too little data gives one row with empty estimates and the
+    reason in ``note``. Output periods are written in the series' own style.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    horizon : int
+    level : float
+    on_series : callable, optional
+        Called with no arguments after each series (for a progress bar).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Key columns, ``period, estimate, lower, upper, method, note``.
+    """
+    check_arguments(horizon, level)
+    keys = series_keys(table)
+    frames = []
+    for key, group in table.groupby(keys, sort=False, dropna=False):
+        frames.append(_forecast_group(dict(zip(keys, key, strict=True)), group, horizon, level))
+        if callable(on_series):
+            on_series()
+    columns = [*keys, "period", "estimate", "lower", "upper", "method", "note"]
+    return (
+        pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    )
+
+
+def _forecast_group(keys: dict, group: pd.DataFrame, horizon: int, level: float) -> pd.DataFrame:
+    order = sorted(range(len(group)), key=lambda i: group["_period"].iloc[i].sort_key())
+    style = period_style(group["period"].iloc[order[-1]])
+    series = pd.Series(group["value"].to_numpy(), index=list(group["_period"]))
+    try:
+        fc = forecast(series, horizon=horizon, level=level)
+    except ForecastError as exc:
+        where = ", ".join(f"{k}={v}" for k, v in keys.items())
+        raise DataError(f"series {where}: {exc}") from None
+    frame = fc.frame.iloc[: 1 if not fc.ok else None].copy()
+    frame["period"] = [format_period(parse_period(p), style) for p in frame["period"]]
+    frame[["estimate", "lower", "upper"]] = frame[["estimate", "lower", "upper"]].round(4)
+    frame["method"] = fc.method or ""
+    frame["note"] = fc.note
+    return frame.assign(**keys)
