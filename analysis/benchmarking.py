@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -203,3 +205,31 @@ def benchmark_all(
     out["sn_count"] = out["sn_count"].fillna(0).astype(int)
     out = out.sort_values(keys, kind="stable").reset_index(drop=True)
     return out[OUTPUT_COLUMNS + [c for c in NOTE_COLUMNS if c not in keys]]
+
+
+def benchmark_files(
+    lait_path: Path, neighbours_path: Path, metadata_path: Path, average: str = "mean"
+) -> pd.DataFrame:
+    """Read the LAIT values, neighbour lists and metadata, and benchmark every council."""
+    from analysis.importing import import_lait_metadata, import_neighbours, read_lait
+
+    polarity = {e["dfe"]["lait"]: e["better"] for e in import_lait_metadata(metadata_path)}
+    return benchmark_all(
+        read_lait(lait_path), import_neighbours(neighbours_path), polarity, average
+    )
+
+
+def write_benchmark(result: pd.DataFrame, out: Path) -> Path:
+    """Write ``OUTPUT_COLUMNS`` to ``out`` and the companion notes to ``<out>.notes.csv``.
+
+    The notes say, per row, which neighbour model was used, which region code,
+    whether the region figure is published or a mean of its councils, and the
+    basis of the rank.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    averages = {"sn_average": 4, "region_average": 4}  # float noise only: keep 4 dp
+    result[OUTPUT_COLUMNS].round(averages).to_csv(out, index=False)
+    notes = out.with_name(out.stem + ".notes.csv")
+    result[NOTE_COLUMNS].to_csv(notes, index=False)
+    return notes

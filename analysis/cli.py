@@ -38,6 +38,108 @@ def fail(message: str, code: int = 1) -> None:
 # --- commands are registered below, one section per capability --------------------------
 
 
+# --- spc: XmR charts (Making Data Count) for every series in a long table ---------------
+@app.command("spc")
+def spc_command(
+    input_csv: Annotated[
+        Path, typer.Argument(help="CSV with period, value (+ key columns: one chart each).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="CSV to write, one row per point.")],
+    improvement: Annotated[
+        str, typer.Option("--improvement", help="increase, decrease or neutral.")
+    ] = "increase",
+    target: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--target", help="Target, for the assurance column."),
+    ] = None,
+    rebase: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--rebase", help="Period that starts new limits (repeatable)."),
+    ] = None,
+) -> None:
+    """Judge every series in INPUT_CSV with an XmR chart: signal or noise, per point."""
+    from analysis.spc_io import run_spc_csv
+
+    try:
+        table = run_spc_csv(
+            input_csv, out, improvement=improvement, target=target, rebase=rebase or ()
+        )
+    except OutturnError as exc:
+        fail(str(exc))
+    signals = int(table["special_cause"].sum()) if len(table) else 0
+    console.print(f"wrote {len(table)} points ({signals} special cause) to {out}")
+
+
+# --- DfE/ONS data: import, init, benchmark ------------------------------------------------
+SourceDirOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--source-dir", help="Folder of DfE/ONS CSVs (default: ../shared/data).",
+                 file_okay=False),
+]  # fmt: skip
+
+
+@app.command("import")
+def import_command(
+    kind: Annotated[str, typer.Argument(help="lait, lait-metadata, ees, population, "
+                                        "neighbours or tidy")],
+    file: Annotated[Path, typer.Argument(help="The published CSV to import.")],
+    project: ProjectOption = None,
+) -> None:  # fmt: skip
+    """Import a published DfE/ONS or tidy CSV into the project's data/ folder."""
+    from analysis.importing import import_into_project
+
+    out, rows = import_into_project(kind, file, project or Path.cwd())
+    console.print(f"wrote {rows} rows to {out}")
+
+
+@app.command("init")
+def init_command(
+    council: Annotated[str, typer.Option("--council", help="GSS code, LA number or name.")],
+    project: ProjectOption = None,
+    model: Annotated[str, typer.Option("--model", help="Neighbour model.")] = (
+        "DfE CSC SN model April 2021"
+    ),
+    source_dir: SourceDirOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite council.yml.")] = False,
+) -> None:  # fmt: skip
+    """Set up a project for any English council: council.yml, catalogue, sources, DfE values."""
+    from analysis.councils import init_project
+
+    root = project or Path.cwd()
+    written = init_project(root, council, model, source_dir, force)
+    names = ", ".join(a["name"] for a in written["neighbours"]["areas"])
+    console.print(f"{written['council']['name']} ({written['council']['area_code']}) set up "
+                  f"in {root / 'data'}; neighbours ({model}): {names}")  # fmt: skip
+
+
+@app.command("benchmark")
+def benchmark_command(
+    out: Annotated[Path, typer.Option("--out", help="CSV to write.")],
+    all_councils: Annotated[bool, typer.Option("--all", help="Every council.")] = False,
+    input_file: Annotated[Optional[Path], typer.Option("--input", help="LAIT long CSV.")] = None,  # noqa: UP045
+    neighbours: Annotated[Optional[Path], typer.Option("--neighbours", help="SN CSV.")] = None,  # noqa: UP045
+    average: Annotated[str, typer.Option("--average", help="mean or median")] = "mean",
+    source_dir: SourceDirOption = None,
+    project: ProjectOption = None,
+) -> None:  # fmt: skip
+    """Benchmark every council against its neighbours, England and region (LAIT data)."""
+    from analysis import importing
+    from analysis.benchmarking import benchmark_files, write_benchmark
+    from analysis.councils import default_source_dir
+
+    if not all_councils:
+        fail("only --all is supported: benchmark every council, then filter the CSV")
+    folder = source_dir or default_source_dir(project or Path.cwd())
+    result = benchmark_files(
+        input_file or folder / importing.LAIT_FILE,
+        neighbours or folder / importing.NEIGHBOURS_FILE,
+        folder / importing.LAIT_METADATA_FILE,
+        average,
+    )
+    notes = write_benchmark(result, out)
+    console.print(f"wrote {len(result)} rows to {out} (model, region and rank notes: {notes})")
+
+
 # --- forecast: forecasts with intervals and back-tested accuracy for a long table --------
 @app.command("forecast")
 def forecast_command(

@@ -520,3 +520,45 @@ def build_dfe_values(indicators: list[dict], council: dict, source_dir: Path) ->
     out["_period"] = out["period"].map(lambda p: parse_period(p).sort_key())
     out = out.sort_values(["indicator_id", "_area", "_period"], kind="stable")
     return out.drop(columns=["_area", "_period"]).reset_index(drop=True)
+
+
+IMPORT_KINDS = ("lait", "lait-metadata", "ees", "population", "neighbours", "tidy")
+
+
+def import_into_project(kind: str, path: Path | str, project: Path | str) -> tuple[Path, int]:
+    """Import one published file into a project's ``data/`` folder.
+
+    ``neighbours`` goes to ``data/neighbours.csv``, ``population`` to
+    ``data/population.csv``, ``lait-metadata`` to ``data/indicators.yml`` (only
+    when there is none yet), the rest to ``data/values/<kind>.csv``.
+
+    Returns
+    -------
+    tuple of (Path, int)
+        The file written and how many rows or entries it holds.
+    """
+    import yaml
+
+    data = Path(project) / "data"
+    writers = {
+        "lait": (import_lait, data / "values" / "lait.csv"),
+        "ees": (import_ees, data / "values" / "ees.csv"),
+        "population": (import_population, data / "population.csv"),
+        "neighbours": (import_neighbours, data / "neighbours.csv"),
+        "tidy": (import_tidy, data / "values" / "tidy.csv"),
+    }
+    if kind == "lait-metadata":
+        out = data / "indicators.yml"
+        if out.exists():
+            raise DataError(f"{out} already exists. Fix: move it aside, then import again")
+        entries = import_lait_metadata(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(yaml.safe_dump({"indicators": entries}, sort_keys=False), encoding="utf-8")
+        return out, len(entries)
+    if kind not in writers:
+        raise DataError(f"unknown import kind {kind!r}. Fix: use one of {', '.join(IMPORT_KINDS)}")
+    reader, out = writers[kind]
+    frame = reader(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out, index=False)
+    return out, len(frame)
