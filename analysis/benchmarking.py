@@ -78,15 +78,18 @@ def neighbour_average(la: pd.DataFrame, links: pd.DataFrame, average: str = "mea
 def region_lookup(neighbours: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     """Each council's region (name and GSS code) from the neighbour lists' ``region`` column.
 
-    The code comes from the region rows of ``values`` (matched by name); the
-    latest model wins where the two models disagree.
+    The code comes from the region rows of ``values`` (matched by name; the
+    name stands in where there is no region row); the latest model wins where
+    the two models disagree.
     """
     regions = neighbours.sort_values("model", ascending=False).drop_duplicates("area_code")
     names = values.loc[values["area_type"] == "Region", ["area_name", "area_code"]]
     names = names.drop_duplicates("area_name").rename(
         columns={"area_name": "region", "area_code": "region_code"}
     )
-    return regions[["area_code", "region"]].merge(names, on="region", how="left")
+    out = regions[["area_code", "region"]].merge(names, on="region", how="left")
+    out["region_code"] = out["region_code"].fillna(out["region"])  # no published row: the name
+    return out
 
 
 def region_average(la: pd.DataFrame, regions: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
