@@ -336,6 +336,20 @@ def _segments(keys: list[Any], labels: list[Any], rebase: Iterable[Any]) -> np.n
     return np.cumsum(starts)
 
 
+def _as_floats(values: Sequence[float] | pd.Series | np.ndarray) -> np.ndarray:
+    """Turn the values into floats, None and NaN staying gaps; text is an error."""
+    series = pd.Series(list(values), dtype="object")
+    numbers = pd.to_numeric(series, errors="coerce")
+    bad = numbers.isna() & series.notna() & ~series.map(lambda v: isinstance(v, float))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise SPCError(
+            f"SPC series: value {series.iloc[i]!r} at position {i + 1} is not a number; "
+            "give numbers, with NaN or None for a gap"
+        )
+    return numbers.to_numpy(float)
+
+
 def _improvement_sign(improvement: str | None) -> int:
     if improvement not in IMPROVEMENTS:
         raise SPCError(
@@ -405,7 +419,7 @@ def xmr(
     """
     sign = _improvement_sign(improvement)
     _check_options(fix_after, run_length, trend_length)
-    y = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").to_numpy(float)
+    y = _as_floats(values)
     labels = list(range(1, len(y) + 1)) if periods is None else list(periods)
     if len(labels) != len(y):
         raise SPCError(f"SPC series: {len(y)} values but {len(labels)} periods; give one each")

@@ -426,6 +426,11 @@ def test_periods_out_of_order_raise_spc_error():
         xmr([1, 2, 3], ["May 2015", "Apr 2015", "Jun 2015"])
 
 
+def test_text_value_raises_spc_error():
+    with pytest.raises(SPCError, match=r"value '12a' at position 2 is not a number"):
+        xmr([1, "12a", None, 3])
+
+
 def test_values_and_periods_of_different_length_raise():
     with pytest.raises(SPCError, match="3 values but 2 periods"):
         xmr([1, 2, 3], ["May 2015", "Jun 2015"])
