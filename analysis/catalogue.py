@@ -14,6 +14,7 @@ BETTER = ("high", "low", None)
 UNITS = ("count", "rate_per_10k", "percent", "score")
 FREQUENCIES = ("monthly", "quarterly", "annual")
 MEASURES = ("snapshot", "flow", "cumulative_ytd", "rolling_12m")
+YEAR_END_BASES = ("outturn", "same_point", "average_per_period")
 TARGET_RULES = ("none", "tbc", "decrease_on_last_year", "increase_on_previous_year")
 _FREQ_TO_PERIOD = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 
@@ -69,6 +70,19 @@ class Indicator:
     new_from: Period | None = None
     dfe: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    year_end_basis: str | None = None  # outturn | same_point | average_per_period
+
+    @property
+    def year_end_rule(self) -> str:
+        """How 'vs last year-end' is judged: the explicit basis, else the measure's default.
+
+        A year-to-date count is compared at the same point last year, a flow with
+        last year's average per period, anything else with last year's outturn.
+        """
+        if self.year_end_basis:
+            return self.year_end_basis
+        return {"cumulative_ytd": "same_point", "flow": "average_per_period"}.get(
+            self.measure, "outturn")
 
     @property
     def period_freq(self) -> str:
@@ -120,11 +134,12 @@ def _target(raw: Any) -> Target:
         if raw["rule"] not in TARGET_RULES:
             raise ValueError(f"rule {raw['rule']!r} is not one of {', '.join(TARGET_RULES)}")
         return Target(rule=raw["rule"], text=str(raw.get("text", "")))
-    if raw.get("value") is None:
-        raise ValueError("a target needs 'value' (a number) or 'rule'")
-    count = raw.get("count")
-    return Target(value=float(raw["value"]), count=None if count is None else float(count),
-                  text=str(raw.get("text", "")))
+    if raw.get("value") is None and raw.get("count") is None:
+        raise ValueError("a target needs 'value' (a number), 'count' (for a number behind a "
+                         "rate) or 'rule'")
+    value, count = raw.get("value"), raw.get("count")
+    return Target(value=None if value is None else float(value),
+                  count=None if count is None else float(count), text=str(raw.get("text", "")))
 
 
 def _check_enums(raw: dict, where: str, file: str) -> list[Problem]:
@@ -168,6 +183,9 @@ def parse_indicator(raw: Any, position: int, file: str) -> tuple[Indicator | Non
                               "give every indicator an 'id:' (snake_case)")]
     where = f"indicator '{raw['id']}'"
     problems = _check_enums(raw, where, file)
+    if raw.get("year_end_basis") not in (None, *YEAR_END_BASES):
+        problems.append(Problem(file, where, f"'year_end_basis' is {raw['year_end_basis']!r}",
+                                f"use one of {', '.join(YEAR_END_BASES)} or leave it out"))
     if not raw.get("title"):
         problems.append(Problem(file, where, "'title' is missing", "add the title as printed"))
     targets, tp = _parse_targets(raw, where, file)
@@ -190,6 +208,7 @@ def parse_indicator(raw: Any, position: int, file: str) -> tuple[Indicator | Non
         service=str(raw.get("service") or ""), portfolio=str(raw.get("portfolio") or ""),
         targets=targets, breaks=breaks, new_from=new_from,
         dfe=dict(raw.get("dfe") or {}), notes=tuple(str(n) for n in raw.get("notes") or ()),
+        year_end_basis=raw.get("year_end_basis"),
     ), []
 
 

@@ -38,6 +38,64 @@ def fail(message: str, code: int = 1) -> None:
 # --- commands are registered below, one section per capability --------------------------
 
 
+@app.command("run")
+def run_command(
+    quarter: Annotated[
+        Optional[str],  # noqa: UP007
+        typer.Option("--quarter", "-q", help='Quarter to report, e.g. "2017-18 Q2" (default: '
+                     "the latest quarter in the data)."),
+    ] = None,
+    project: ProjectOption = None,
+    as_of: Annotated[
+        Optional[str],  # noqa: UP007
+        typer.Option("--as-of", help="Use only figures published on or before this date "
+                     "(YYYY-MM-DD), to rebuild a quarter as it was published."),
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="Renderer: auto (Quarto if on PATH), quarto or python.")
+    ] = "auto",
+) -> None:
+    """Validate the data, execute the report notebooks and render reports/<quarter>/."""
+    from analysis.config import project_paths
+    from analysis.pipeline import run_quarter
+
+    paths = project_paths(project)
+    with console.status("Running the quarterly pack...") as status:
+        result = run_quarter(paths, quarter, as_of, engine,
+                             progress=lambda m: (console.print(f"  {m}"), status.update(m)))
+    rel = result.folder.relative_to(paths.root) if result.folder.is_relative_to(
+        paths.root) else result.folder
+    console.print(f"[bold green]done:[/] {result.quarter} -> {rel / 'index.html'} "
+                  f"({len(result.pages)} pages, {len(result.exceptions)} exception reports, "
+                  f"rendered with {result.engine}, {result.timings['total']:.1f} s)")
+
+
+@app.command("validate")
+def validate_command(project: ProjectOption = None) -> None:
+    """Check everything in data/ and print every problem found; exit 1 if there are any."""
+    from rich.table import Table
+
+    from analysis.config import project_paths
+    from analysis.validation import inspect_project
+
+    paths = project_paths(project)
+    data, problems = inspect_project(paths)
+    if not problems and data is not None:
+        console.print(f"[bold green]ok:[/] {paths.data}: {len(data.catalogue)} indicators, "
+                      f"{len(data.values):,} values in "
+                      f"{data.values['file'].nunique()} file(s); no problems found")
+        return
+    table = Table(title=f"{len(problems)} problem(s) in {paths.data}", show_lines=True)
+    for col in ("file", "where", "problem", "fix"):
+        table.add_column(col, overflow="fold")
+    for p in problems:
+        file = Path(p.file)
+        shown = file.relative_to(paths.root) if file.is_relative_to(paths.root) else file
+        table.add_row(str(shown), p.location, p.message, p.fix)
+    console.print(table)
+    raise typer.Exit(1)
+
+
 # --- spc: XmR charts (Making Data Count) for every series in a long table ---------------
 @app.command("spc")
 def spc_command(

@@ -68,6 +68,7 @@ class Baseline:
     value: float
     wanted: str | None = None  # for rule targets: "high" (increase) or "low" (decrease)
     note: str = ""
+    on_count: bool = False  # a target set on the number behind a rate
 
 
 _NONE = Baseline("", float("nan"))
@@ -87,10 +88,10 @@ def year_end_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) 
     """
     if p.freq == "year":
         return _from_obs(value_at(index, ind, area, p.shift(-1)))
-    if ind.measure == "cumulative_ytd":
+    if ind.year_end_rule == "same_point":
         b = _from_obs(value_at(index, ind, area, same_period_last_year(p)))
         return Baseline(b.period, b.value, note="same point last year (year to date)")
-    if ind.measure == "flow":
+    if ind.year_end_rule == "average_per_period":
         b = _from_obs(value_at(index, ind, area, last_year_end(p)), scale=p.per_year)
         return Baseline(b.period, b.value, note=f"average per {p.freq} last year")
     return _from_obs(value_at(index, ind, area, last_year_end(p)))
@@ -102,6 +103,8 @@ def target_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) ->
     if target is None or target.rule in ("none", "tbc"):
         note = target.describe if target else "no target recorded"
         return Baseline(p.year().label, float("nan"), note=note)
+    if target.rule == "value" and target.value is None:
+        return Baseline(p.year().label, float(target.count), note=target.describe, on_count=True)
     if target.rule == "value":
         return Baseline(p.year().label, float(target.value), note=target.describe)
     last = _from_obs(value_at(index, ind, area, last_year_end(p)))
@@ -133,11 +136,12 @@ def baselines(index: SeriesIndex, ind: Indicator, council: str, england: str,
 def compare_one(ind: Indicator, current: Observation, base: Baseline,
                 tolerance: float = 0.0) -> dict:
     """One scorecard row's comparison fields."""
-    if math.isnan(base.value) or current.missing:
+    figure = current.count if base.on_count else current.value
+    decimals = 0 if base.on_count else ind.decimals
+    if math.isnan(base.value) or math.isnan(figure):
         return {"baseline_period": base.period, "baseline_value": base.value,
                 "change": float("nan"), "direction": "", "judgement": "n/a"}
-    change = round(round(current.value, ind.decimals) - round(base.value, ind.decimals),
-                   ind.decimals + 2)
+    change = round(round(figure, decimals) - round(base.value, decimals), decimals + 2)
     dirn = direction(change, tolerance)
     better = base.wanted or ind.better
     judged = judgement(dirn, better)

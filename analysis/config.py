@@ -29,16 +29,18 @@ class ProjectPaths:
     """Every path outturn reads or writes, derived from the project root."""
 
     root: Path
+    data_dir: Path | None = None
+    council_path: Path | None = None
 
     @property
     def data(self) -> Path:
         """The input folder (read-only to the code)."""
-        return self.root / "data"
+        return self.data_dir or self.root / "data"
 
     @property
     def council_file(self) -> Path:
         """The council configuration."""
-        return self.data / "council.yml"
+        return self.council_path or self.data / "council.yml"
 
     @property
     def catalogue_file(self) -> Path:
@@ -87,16 +89,22 @@ class ProjectPaths:
         return self.reports / slug
 
 
-def project_paths(project: Path | str | None = None) -> ProjectPaths:
-    """Resolve the project root: the given folder, else the current directory."""
-    root = Path(project) if project is not None else Path.cwd()
-    root = root.resolve()
-    if not (root / "data").is_dir():
+def project_paths(project: Path | str | None = None, data_dir: Path | str | None = None,
+                  council_config: Path | str | None = None) -> ProjectPaths:
+    """Resolve the project root (the given folder, else the current directory) and its data.
+
+    ``data_dir`` and ``council_config`` may override the defaults ``data/`` and
+    ``data/council.yml``; relative paths are taken from the project root.
+    """
+    root = (Path(project) if project is not None else Path.cwd()).resolve()
+    data = (root / data_dir).resolve() if data_dir else root / "data"
+    council = (root / council_config).resolve() if council_config else None
+    if not data.is_dir():
         raise ConfigError(
-            f"{root} has no data/ folder; run outturn from a project folder, pass "
+            f"{data}: no such data folder; run outturn from a project folder, pass "
             "--project DIR, or create one with 'outturn init --council <name>'"
         )
-    return ProjectPaths(root)
+    return ProjectPaths(root, data if data_dir else None, council)
 
 
 def read_yaml(path: Path) -> Any:

@@ -109,6 +109,10 @@ def current_observation(index: SeriesIndex, indicator: Indicator, area: str,
                  <= quarter.fy and not o.missing]
         return max(years, key=lambda o: o.period.fy) if years else None
     inside = [o for p, o in obs.items() if p.freq != "year" and quarter.contains(p)]
+    if not inside and quarter.index == 4 and indicator.measure in _LEVEL_MEASURES:
+        year_end = obs.get(quarter.year())  # a March snapshot is the year-end outturn
+        return Observation(year_end.period, year_end.value, year_end.count,
+                           year_end.status) if year_end else None
     if not inside:
         return None
     return max(inside, key=lambda o: (o.period.end_ordinal, o.period.freq == "month"))

@@ -1,0 +1,160 @@
+"""One quarter's pack: everything the report notebooks show, computed once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.catalogue import Indicator
+from analysis.comparison import scorecard
+from analysis.errors import PeriodError
+from analysis.loading import SN_CODE, Commentary, read_commentary, revisions, select_vintage
+from analysis.periods import Period, parse_period
+from analysis.series import SeriesIndex, benchmark_index, current_observation, history, period_of
+from analysis.validation import ProjectData
+
+
+@dataclass
+class Pack:
+    """A quarter's computed pack."""
+
+    data: ProjectData
+    quarter: Period
+    values: pd.DataFrame
+    index: SeriesIndex
+    scorecard: pd.DataFrame
+    commentary: dict[str, Commentary]
+    as_of: str | None = None
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def council_code(self) -> str:
+        """The council's GSS code."""
+        return self.data.council.council.area_code
+
+    @property
+    def council_name(self) -> str:
+        """The council's name."""
+        return self.data.council.council.name
+
+    @property
+    def exceptions(self) -> list[str]:
+        """Ids of the indicators that need an exception report, in catalogue order."""
+        flagged = self.scorecard.loc[self.scorecard["exception"], "indicator_id"]
+        return list(dict.fromkeys(flagged))
+
+    @property
+    def reported(self) -> list[str]:
+        """Ids of the indicators with a figure this quarter."""
+        return list(dict.fromkeys(self.scorecard["indicator_id"]))
+
+    @property
+    def not_reported(self) -> list[str]:
+        """Ids of catalogue indicators with no figure this quarter."""
+        return [i for i in self.data.catalogue if i not in set(self.reported)]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The catalogue entry for an id."""
+        return self.data.catalogue[indicator_id]
+
+
+def council_periods(data: ProjectData) -> list[Period]:
+    """Every period with a council figure at its indicator's own frequency."""
+    own = data.values[data.values["area_code"] == data.council.council.area_code]
+    freq = {i: ind.period_freq for i, ind in data.catalogue.items()}
+    pairs = own[["indicator_id", "period"]].drop_duplicates().itertuples(index=False)
+    return [p for i, label in pairs if (p := period_of(label)).freq == freq.get(i)]
+
+
+def latest_quarter(data: ProjectData) -> Period:
+    """The latest quarter with any council figure (a year's data counts as its Q4)."""
+    periods = council_periods(data)
+    if not periods:
+        raise PeriodError("no council figures in data/values; nothing to report")
+    latest = max(periods, key=lambda p: p.end_ordinal)
+    return Period(latest.fy, "quarter", 4) if latest.freq == "year" else latest.quarter()
+
+
+def resolve_quarter(data: ProjectData, quarter: str | None) -> Period:
+    """The quarter asked for (checked), or the latest in the data."""
+    if not quarter:
+        return latest_quarter(data)
+    period = parse_period(quarter)
+    if period.freq != "quarter":
+        raise PeriodError(
+            f"--quarter {quarter!r} is a {period.freq}, not a quarter; write e.g. '2017-18 Q2'")
+    return period
+
+
+def build_pack(data: ProjectData, quarter: Period, as_of: str | None = None) -> Pack:
+    """Compute the quarter's pack from checked project data."""
+    council = data.council
+    values = select_vintage(data.values, as_of)
+    values = benchmark_index(values, council.neighbour_codes, council.neighbour_average)
+    index = SeriesIndex(values)
+    card = scorecard(index, data.catalogue, council.council.area_code,
+                     council.england.area_code, quarter, council.exception_rule,
+                     council.tolerance)
+    commentary, _ = read_commentary(data.paths.commentary_dir / quarter.slug, data.catalogue)
+    return Pack(data, quarter, values, index, card, commentary, as_of)
+
+
+def chart_frame(pack: Pack, indicator_id: str) -> pd.DataFrame:
+    """Council, statistical-neighbour average and England series for one indicator, tidy."""
+    ind = pack.indicator(indicator_id)
+    council = pack.data.council
+    end = pack.quarter
+    parts = []
+    named = [(council.council.area_code, council.council.name),
+             (SN_CODE, f"Statistical neighbours ({council.neighbour_average})"),
+             (council.england.area_code, "England")]
+    for code, name in named:
+        series = history(pack.index, ind, code, until=end)
+        if not series.empty:
+            parts.append(series.assign(series=name))
+    if not parts:
+        return pd.DataFrame(columns=["date", "period", "series", "value"])
+    return pd.concat(parts, ignore_index=True)[["date", "period", "series", "value", "count",
+                                                "status"]]
+
+
+def history_columns(ind: Indicator, quarter: Period,
+                    monthly_data: bool = True) -> list[Period]:
+    """The periods a paper's history table shows: two previous year-ends, then this year.
+
+    A monthly indicator shows this year's months when it has monthly figures
+    this year (``monthly_data``), else its quarters.
+    """
+    years = [Period(quarter.fy - 2, "year"), Period(quarter.fy - 1, "year")]
+    if ind.frequency == "annual":
+        return [Period(quarter.fy - 3, "year"), *years, Period(quarter.fy, "year")]
+    if ind.frequency == "monthly" and monthly_data:
+        return years + [m for m in Period(quarter.fy, "year").months() if m <= quarter]
+    return years + [Period(quarter.fy, "quarter", q) for q in range(1, quarter.index + 1)]
+
+
+def has_months(pack: Pack, indicator_id: str) -> bool:
+    """True when the council has monthly figures for the indicator in the quarter's year."""
+    obs = pack.index.observations(indicator_id, pack.council_code)
+    return any(p.freq == "month" and p.fy == pack.quarter.fy for p in obs)
+
+
+def current_figure(pack: Pack, indicator_id: str):
+    """The council's observation reported this quarter (or None)."""
+    return current_observation(pack.index, pack.indicator(indicator_id), pack.council_code,
+                               pack.quarter)
+
+
+def pack_revisions(pack: Pack) -> pd.DataFrame:
+    """Council figures published more than once with different values."""
+    rev = revisions(pack.data.values)
+    return rev[rev["area_code"] == pack.council_code].reset_index(drop=True)
+
+
+def suppressed_values(pack: Pack) -> pd.DataFrame:
+    """Values withheld by their publisher (status marker, no figure) among those used."""
+    frame = pack.values
+    mask = frame["status"].fillna("").ne("") & frame["value"].isna()
+    cols = ["indicator_id", "area_code", "period", "status", "source"]
+    return frame.loc[mask, cols].reset_index(drop=True)

@@ -1,0 +1,156 @@
+"""The quarterly run: validate, compute, execute the notebooks with papermill, render, publish atomically."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.comparison import SCORECARD_COLUMNS
+from analysis.config import ProjectPaths
+from analysis.errors import OutturnError
+from analysis.pack import Pack, build_pack, resolve_quarter
+from analysis.rendering import PAGES, choose_engine, render_home, render_python, render_quarto
+from analysis.validation import load_project
+
+Progress = Callable[[str], None]
+
+
+class NotebookError(OutturnError):
+    """Raised when a report notebook fails while papermill executes it."""
+
+
+@dataclass
+class RunResult:
+    """What a run produced and how long each step took."""
+
+    quarter: str
+    folder: Path
+    engine: str
+    exceptions: list[str]
+    pages: list[Path]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def notebook_sources(paths: ProjectPaths) -> list[Path]:
+    """The report templates to execute, in page order (``.ipynb``, else the ``.py`` twin)."""
+    found = []
+    for name, _ in PAGES:
+        ipynb = paths.notebooks / f"{name}.ipynb"
+        twin = paths.notebooks / f"{name}.py"
+        if ipynb.is_file() or twin.is_file():
+            found.append(ipynb if ipynb.is_file() else twin)
+    if not found:
+        raise OutturnError(f"{paths.notebooks}: no report notebooks found; expected "
+                           + ", ".join(f"{n}.ipynb" for n, _ in PAGES))
+    return found
+
+
+def _as_ipynb(source: Path, scratch: Path) -> Path:
+    if source.suffix == ".ipynb":
+        return source
+    import jupytext
+
+    out = scratch / f"{source.stem}.ipynb"
+    jupytext.write(jupytext.read(source), out)
+    return out
+
+
+def write_scorecard(pack: Pack, folder: Path) -> list[Path]:
+    """``scorecard.csv`` (exactly the agreed columns) and an ``.xlsx`` copy for analysts."""
+    card = pack.scorecard.copy()
+    card["exception"] = card["exception"].map({True: "true", False: "false"})
+    csv = folder / "scorecard.csv"
+    card[SCORECARD_COLUMNS].to_csv(csv, index=False)
+    xlsx = folder / "scorecard.xlsx"
+    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+        card[SCORECARD_COLUMNS].to_excel(writer, sheet_name="scorecard", index=False)
+    return [csv, xlsx]
+
+
+def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> Path:
+    """Run one notebook with papermill; a failing cell becomes a :class:`NotebookError`."""
+    import papermill as pm
+
+    try:
+        pm.execute_notebook(str(source), str(out), parameters=parameters, cwd=str(cwd),
+                            progress_bar=False, kernel_name="python3", log_output=False,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    except pm.PapermillExecutionError as exc:
+        raise NotebookError(
+            f"{source.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}. "
+            f"Fix the notebook or the data it reads; the executed copy is in {out}"
+        ) from None
+    return out
+
+
+def execute_all(sources: list[Path], folder: Path, parameters: dict, cwd: Path,
+                progress: Progress) -> list[Path]:
+    """Execute the notebooks concurrently (one kernel each), reporting as each finishes."""
+    with tempfile.TemporaryDirectory() as scratch, ThreadPoolExecutor(max_workers=2) as pool:
+        inputs = [_as_ipynb(s, Path(scratch)) for s in sources]
+        futures = {pool.submit(execute_notebook, src, folder / f"{src.stem}.ipynb",
+                               parameters, cwd): src.stem for src in inputs}
+        done = []
+        for future, name in futures.items():
+            done.append(future.result())
+            progress(f"executed {name}.ipynb")
+    return done
+
+
+def _swap_in(staging: Path, final: Path) -> None:
+    old = final.with_name(f".old-{final.name}")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def run_quarter(paths: ProjectPaths, quarter: str | None = None, as_of: str | None = None,
+                engine: str = "auto", progress: Progress = lambda _: None) -> RunResult:
+    """Produce ``reports/<quarter>/``: scorecard, executed notebooks and HTML pages.
+
+    Validation runs first; if it fails, or any step after it does, nothing is
+    written to the quarter's folder (the work happens in a staging folder that
+    replaces it only at the end).
+    """
+    timings, t0 = {}, time.perf_counter()
+    data = load_project(paths)
+    period = resolve_quarter(data, quarter)
+    pack = build_pack(data, period, as_of)
+    engine = choose_engine(engine)
+    timings["validate_and_compute"] = time.perf_counter() - t0
+    progress(f"validated data; {period.label}: {len(pack.reported)} indicators, "
+             f"{len(pack.exceptions)} exceptions")
+    paths.reports.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{period.slug}-", dir=paths.reports))
+    try:
+        write_scorecard(pack, staging)
+        params = {"quarter": period.label, "project": str(paths.root),
+                  "data_dir": str(paths.data), "council_config": str(paths.council_file),
+                  "output_dir": str(paths.report_dir(period.slug)), "as_of": as_of or ""}
+        t1 = time.perf_counter()
+        execute_all(notebook_sources(paths), staging, params, paths.root, progress)
+        timings["notebooks"] = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        pages = (render_quarto(staging, paths.quarto_config) if engine == "quarto"
+                 else render_python(staging, period.label, pack.council_name))
+        timings["render"] = time.perf_counter() - t2
+        _swap_in(staging, paths.report_dir(period.slug))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    render_home(paths.reports, pack.council_name)
+    folder = paths.report_dir(period.slug)
+    timings["total"] = time.perf_counter() - t0
+    return RunResult(period.label, folder, engine, pack.exceptions,
+                     [folder / p.name for p in pages], timings)

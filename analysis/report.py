@@ -1,0 +1,265 @@
+"""Report building blocks the notebooks call: each returns HTML for one part of a page."""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.charts import chart_html, history_chart
+from analysis.commentary import commentary_html
+from analysis.comparison import COMPARISONS
+from analysis.config import project_paths
+from analysis.formatting import (
+    COMPARISON_LABELS,
+    UNIT_LABELS,
+    dot_html,
+    format_change,
+    format_value,
+    html_table,
+)
+from analysis.pack import (
+    Pack,
+    build_pack,
+    chart_frame,
+    has_months,
+    history_columns,
+    resolve_quarter,
+)
+from analysis.series import value_at
+from analysis.validation import load_project
+
+OGL = ("Contains public sector information licensed under the Open Government Licence v3.0.")
+
+
+def open_pack(project: str | Path = ".", quarter: str | None = None, as_of: str | None = None,
+              data_dir: str | None = None, council_config: str | None = None) -> Pack:
+    """Load and check the project's data and compute the quarter's pack (for notebooks)."""
+    data = load_project(project_paths(project, data_dir or None, council_config or None))
+    return build_pack(data, resolve_quarter(data, quarter or None), as_of or None)
+
+
+def page_title(pack: Pack, page: str) -> str:
+    """The page's one ``h1``."""
+    return (f"<h1>{html.escape(pack.council_name)} performance report, {pack.quarter.label}: "
+            f"{html.escape(page)}</h1>")
+
+
+def show(markup: str) -> None:
+    """Display HTML in a notebook's output."""
+    from IPython.display import HTML, display
+
+    display(HTML(markup))
+
+
+def _rows(pack: Pack, indicator_id: str) -> pd.DataFrame:
+    card = pack.scorecard
+    return card[card["indicator_id"] == indicator_id].set_index("comparison")
+
+
+def _target_text(pack: Pack, indicator_id: str) -> str:
+    ind = pack.indicator(indicator_id)
+    target = ind.target_for(pack.quarter)
+    if target is None:
+        return "No target recorded"
+    if target.rule == "value":
+        return target.text or format_value(target.value, ind, target.count
+                                           if target.count is not None else math.nan)
+    return target.describe
+
+
+def overview_summary(pack: Pack) -> str:
+    """Opening paragraph: how many indicators, how many exceptions, and the rule used."""
+    rule = " or ".join(r.replace("_", " ") for r in pack.data.council.exception_rule)
+    names = [pack.indicator(i).short_title for i in pack.exceptions]
+    listed = "; ".join(html.escape(n) for n in names) if names else "none"
+    missing = len(pack.not_reported)
+    text = (f"<p>{len(pack.reported)} indicators have a figure for {pack.quarter.label}. "
+            f"<strong>{len(names)} need an exception report</strong> ({listed}). "
+            f"An indicator is an exception when it is {html.escape(rule)}.</p>")
+    if missing:
+        text += (f"<p>{missing} catalogue indicators have no figure this quarter and are "
+                 "not shown.</p>")
+    return text
+
+
+def overview_table(pack: Pack) -> str:
+    """The scorecard as the papers' appendix table: value, target and arrows with words."""
+    rows = []
+    for ind_id in pack.reported:
+        ind = pack.indicator(ind_id)
+        r = _rows(pack, ind_id)
+        first = r.iloc[0]
+        obs = value_at(pack.index, ind, pack.council_code, _period(first["period"]))
+        row = {
+            "Indicator": ind.short_title,
+            "Better to be": (ind.better or "context").capitalize(),
+            "Period": first["period"],
+            "Value": format_value(first["value"], ind, obs.count if obs else math.nan),
+            "Target": _target_text(pack, ind_id),
+        }
+        for comp in COMPARISONS:
+            row[COMPARISON_LABELS[comp]] = dot_html(r.at[comp, "direction"],
+                                                    r.at[comp, "judgement"])
+        row["Exception"] = "Yes" if first["exception"] else "No"
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    raw = tuple(COMPARISON_LABELS[c] for c in COMPARISONS)
+    return html_table(frame, caption=f"Scorecard, {pack.quarter.label}", raw_columns=raw,
+                      row_header="Indicator")
+
+
+def _period(label: str):
+    from analysis.series import period_of
+
+    return period_of(label)
+
+
+def history_table(pack: Pack, indicator_id: str) -> str:
+    """The paper-style history table: previous year-ends, this year's quarters or months, target."""
+    ind = pack.indicator(indicator_id)
+    cols = history_columns(ind, pack.quarter, has_months(pack, indicator_id))
+    cells = {}
+    for p in cols:
+        obs = value_at(pack.index, ind, pack.council_code, p)
+        label = f"{p.label} (year-end)" if p.freq == "year" else p.label
+        cells[label] = format_value(obs.value, ind, obs.count, obs.status) if obs else "-"
+    cells["Target " + pack.quarter.year().label] = _target_text(pack, indicator_id)
+    frame = pd.DataFrame([cells])
+    return html_table(frame, caption=f"{ind.short_title}: history")
+
+
+def dot_table(pack: Pack, indicator_id: str) -> str:
+    """Direction of travel for one indicator: each comparison with its baseline and change."""
+    ind = pack.indicator(indicator_id)
+    r = _rows(pack, indicator_id)
+    rows = []
+    for comp in COMPARISONS:
+        x = r.loc[comp]
+        rows.append({
+            "Compared with": COMPARISON_LABELS[comp],
+            "Baseline period": x["baseline_period"],
+            "Baseline": format_value(x["baseline_value"], ind) or (x["note"] or "n/a"),
+            "Change": format_change(x["change"], ind),
+            "Direction of travel": dot_html(x["direction"], x["judgement"]),
+        })
+    return html_table(pd.DataFrame(rows), caption="Direction of travel",
+                      raw_columns=("Direction of travel",), row_header="Compared with")
+
+
+def indicator_chart(pack: Pack, indicator_id: str) -> str:
+    """The council vs neighbours vs England chart, with the target, as inline SVG."""
+    ind = pack.indicator(indicator_id)
+    frame = chart_frame(pack, indicator_id)
+    if frame.dropna(subset=["value"]).empty:
+        return "<p>No series to chart.</p>"
+    target = ind.target_for(pack.quarter)
+    target_value = target.value if target is not None and target.rule == "value" else None
+    unit = UNIT_LABELS.get(ind.unit, ind.unit)
+    sources = sorted(set(pack.values.loc[pack.values["indicator_id"] == indicator_id,
+                                         "source"].dropna()))
+    source = ", ".join(str(pack.data.sources.get(s, {}).get("title", s)) for s in sources)
+    chart = history_chart(frame.drop(columns=["count", "status"]),
+                          title=f"{ind.short_title}, {pack.council_name} vs comparators",
+                          unit_label=unit.capitalize() if unit != "%" else "Per cent",
+                          source=source[:160], target=target_value)
+    return chart_html(chart)
+
+
+def exception_section(pack: Pack, indicator_id: str) -> str:
+    """One exception report: title, polarity, history table, arrows, chart, commentary."""
+    ind = pack.indicator(indicator_id)
+    head = (f'<section class="exception" id="{html.escape(ind.id)}">'
+            f"<h2>{html.escape(ind.short_title)}</h2>"
+            f'<p class="indicator-title">{html.escape(ind.title)}</p>'
+            f"<p><strong>Better to be:</strong> {(ind.better or 'context').capitalize()}. "
+            f"<strong>Unit:</strong> {html.escape(UNIT_LABELS.get(ind.unit, ind.unit))}."
+            f"</p>")
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in ind.notes)
+    notes_html = f'<details><summary>Notes about the data</summary><ul>{notes}</ul></details>' \
+        if notes else ""
+    body = [history_table(pack, indicator_id), dot_table(pack, indicator_id),
+            indicator_chart(pack, indicator_id), commentary_html(pack.commentary.get(
+                indicator_id)), notes_html]
+    return head + "".join(body) + "</section>"
+
+
+def sources_list(pack: Pack) -> str:
+    """Every source the data cites, with publisher, date and licence."""
+    items = []
+    for sid, s in pack.data.sources.items():
+        bits = [html.escape(str(s.get("title", sid)))]
+        for key in ("publisher", "published", "licence"):
+            if s.get(key):
+                bits.append(html.escape(str(s[key])))
+        items.append(f"<li><code>{html.escape(sid)}</code>: {'; '.join(bits)}</li>")
+    return f"<ul>{''.join(items)}</ul><p>{OGL}</p>"
+
+
+def neighbour_list(pack: Pack) -> str:
+    """The statistical neighbours, their rank and closeness, and the model they come from."""
+    c = pack.data.council
+    frame = pd.DataFrame([{"Rank": a.rank, "Council": a.name, "Code": a.area_code,
+                           "Closeness": a.closeness or ""} for a in c.neighbours])
+    return (f"<p>Statistical neighbours of {html.escape(c.council.name)} from the "
+            f"{html.escape(c.neighbour_model)}; the average shown is the "
+            f"{html.escape(c.neighbour_average)} of those with data.</p>"
+            + html_table(frame, caption="Statistical neighbours"))
+
+
+def validation_summary(pack: Pack) -> str:
+    """What was checked: files, rows, indicators and areas read."""
+    v = pack.data.values
+    files = sorted(set(v["file"]))
+    frame = pd.DataFrame([{
+        "File": Path(f).name,
+        "Rows": int((v["file"] == f).sum()),
+        "Indicators": int(v.loc[v["file"] == f, "indicator_id"].nunique()),
+        "Areas": int(v.loc[v["file"] == f, "area_code"].nunique()),
+    } for f in files])
+    figures = "" if pack.as_of is None else (
+        f"<p>Figures published on or before {html.escape(pack.as_of)} only.</p>")
+    return (f"<p>All checks passed: {len(pack.data.catalogue)} indicators in the catalogue, "
+            f"{len(v):,} value rows in {len(files)} file(s).</p>" + figures
+            + html_table(frame, caption="Values files read"))
+
+
+def revisions_table(pack: Pack) -> str:
+    """The council's revised figures: first published and latest, with sources."""
+    from analysis.pack import pack_revisions
+
+    rev = pack_revisions(pack)
+    if rev.empty:
+        return "<p>No revised figures.</p>"
+    frame = pd.DataFrame({
+        "Indicator": [pack.indicator(i).short_title for i in rev["indicator_id"]],
+        "Period": rev["period"],
+        "First published": rev["first_value"].map(lambda x: f"{x:,.1f}"),
+        "Source": rev["first_source"],
+        "Latest": rev["latest_value"].map(lambda x: f"{x:,.1f}"),
+        "Latest source": rev["latest_source"],
+        "Change": rev["change"].map(lambda x: f"{x:+,.1f}"),
+    })
+    return html_table(frame, caption="Revised figures")
+
+
+def suppressed_table(pack: Pack) -> str:
+    """Values withheld by their publisher, with the marker as published."""
+    from analysis.formatting import STATUS_TEXT
+    from analysis.pack import suppressed_values
+
+    sup = suppressed_values(pack)
+    if sup.empty:
+        return "<p>No withheld values among the figures used.</p>"
+    names = {a.area_code: a.name for a in [pack.data.council.council, pack.data.council.england,
+                                           *pack.data.council.neighbours]}
+    frame = pd.DataFrame({
+        "Indicator": sup["indicator_id"],
+        "Area": sup["area_code"].map(lambda c: names.get(c, c)),
+        "Period": sup["period"],
+        "Shown as": sup["status"].map(lambda s: STATUS_TEXT.get(s, s)),
+        "Source": sup["source"],
+    })
+    return html_table(frame, caption="Withheld values")

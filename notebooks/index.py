@@ -1,0 +1,42 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+quarter: str = ""  # financial-year quarter to report, e.g. 2017-18 Q2 (empty for the latest)
+project: str = "."  # project folder holding data/ and reports/
+data_dir: str = "data"  # input data folder, relative to the project
+council_config: str = "data/council.yml"  # council configuration file, relative to the project
+output_dir: str = "reports"  # where the executed notebooks and pages are written
+as_of: str = ""  # ISO date, use only figures published on or before it (empty for all)
+
+# %%
+from analysis import report
+
+pack = report.open_pack(project, quarter, as_of, data_dir, council_config)
+report.show(report.page_title(pack, "overview"))
+
+# %% [markdown]
+# This overview lists every indicator with a figure this quarter. Each row compares the
+# current figure with the previous quarter, the same period last year, the last year-end,
+# the target, England and the statistical-neighbour average. An arrow shows the direction
+# of the change; a tick or cross shows whether that is better or worse, given whether the
+# indicator is better high or low.
+
+# %%
+report.show(report.overview_summary(pack))
+
+# %%
+report.show(report.overview_table(pack))
+
+# %% [markdown]
+# The exception reports, with each indicator's history, chart and the service's commentary,
+# are on the [exception reports](exceptions.html) page. How the figures are compared is set
+# out on the [methods](methods.html) page; data checks and revisions are on the
+# [data](data.html) page.
