@@ -58,6 +58,23 @@ class Pack:
         """The catalogue entry for an id."""
         return self.data.catalogue[indicator_id]
 
+    def target_value(self, indicator_id: str) -> float | None:
+        """This year's numeric target on the indicator's own scale, if any."""
+        target = self.indicator(indicator_id).target_for(self.quarter)
+        return target.value if target is not None and target.rule == "value" else None
+
+    def insight(self, indicator_id: str):
+        """SPC, forecast fan, crossing and year-end projection (computed once, on demand)."""
+        from analysis.insights import insight_for
+
+        cache = self.extras.setdefault("insights", {})
+        if indicator_id not in cache:
+            current = current_figure(self, indicator_id)
+            cache[indicator_id] = insight_for(self.index, self.indicator(indicator_id),
+                                              self.council_code, current.period,
+                                              self.target_value(indicator_id))
+        return cache[indicator_id]
+
 
 def council_periods(data: ProjectData) -> list[Period]:
     """Every period with a council figure at its indicator's own frequency."""
@@ -97,7 +114,36 @@ def build_pack(data: ProjectData, quarter: Period, as_of: str | None = None) -> 
                      council.england.area_code, quarter, council.exception_rule,
                      council.tolerance)
     commentary, _ = read_commentary(data.paths.commentary_dir / quarter.slug, data.catalogue)
-    return Pack(data, quarter, values, index, card, commentary, as_of)
+    pack = Pack(data, quarter, values, index, card, commentary, as_of)
+    pack.scorecard = add_signals(pack)
+    return pack
+
+
+def add_signals(pack: Pack) -> pd.DataFrame:
+    """Scorecard with the SPC ``signal`` and ``signal_rule`` per indicator, exceptions updated.
+
+    ``signal`` is ``special_cause_improvement``, ``special_cause_concern``,
+    ``common_cause`` or ``too_short`` (with the reason in ``signal_note``).
+    """
+    from analysis.comparison import is_exception
+    from analysis.insights import analysis_series, spc_for
+
+    card = pack.scorecard.copy()
+    rule = pack.data.council.exception_rule
+    for ind_id in dict.fromkeys(card["indicator_id"]):
+        ind = pack.indicator(ind_id)
+        current = current_figure(pack, ind_id)
+        series = analysis_series(pack.index, ind, pack.council_code, current.period)
+        _, var = spc_for(ind, series, pack.target_value(ind_id)) if len(series) else (
+            None, {"signal": "too_short", "rule": "", "message": "No series for SPC."})
+        mask = card["indicator_id"] == ind_id
+        card.loc[mask, "signal"] = var["signal"]
+        card.loc[mask, "signal_rule"] = var.get("rule") or ""
+        card.loc[mask, "signal_note"] = var.get("message", "")
+        rows = card[mask].to_dict("records")
+        card.loc[mask, "exception"] = is_exception(rows, rule, var["signal"])
+    card["exception"] = card["exception"].astype(bool)
+    return card
 
 
 def chart_frame(pack: Pack, indicator_id: str) -> pd.DataFrame:

@@ -13,6 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.comparison import SCORECARD_COLUMNS
+
+SIGNAL_COLUMNS = ["signal", "signal_rule"]
+"""Added after the agreed scorecard columns: the SPC signal for each indicator."""
 from analysis.config import ProjectPaths
 from analysis.errors import OutturnError
 from analysis.pack import Pack, build_pack, resolve_quarter
@@ -66,12 +69,27 @@ def write_scorecard(pack: Pack, folder: Path) -> list[Path]:
     """``scorecard.csv`` (exactly the agreed columns) and an ``.xlsx`` copy for analysts."""
     card = pack.scorecard.copy()
     card["exception"] = card["exception"].map({True: "true", False: "false"})
+    columns = SCORECARD_COLUMNS + [c for c in SIGNAL_COLUMNS if c in card.columns]
     csv = folder / "scorecard.csv"
-    card[SCORECARD_COLUMNS].to_csv(csv, index=False)
+    card[columns].to_csv(csv, index=False)
     xlsx = folder / "scorecard.xlsx"
     with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        card[SCORECARD_COLUMNS].to_excel(writer, sheet_name="scorecard", index=False)
+        card[columns].to_excel(writer, sheet_name="scorecard", index=False)
     return [csv, xlsx]
+
+
+def write_forecasts(pack: Pack, folder: Path) -> Path:
+    """``forecasts.csv``: each reported indicator's forecast, crossing and year-end projection."""
+    from analysis.forecasting import forecasts_frame
+
+    items = []
+    for ind_id in pack.reported:
+        found = pack.insight(ind_id)
+        items += [(ind_id, x) for x in (found.fan, found.crossing, found.year_end)
+                  if x is not None]
+    out = folder / "forecasts.csv"
+    forecasts_frame(items).to_csv(out, index=False)
+    return out
 
 
 def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> Path:
@@ -135,6 +153,7 @@ def run_quarter(paths: ProjectPaths, quarter: str | None = None, as_of: str | No
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{period.slug}-", dir=paths.reports))
     try:
         write_scorecard(pack, staging)
+        write_forecasts(pack, staging)
         params = {"quarter": period.label, "project": str(paths.root),
                   "data_dir": str(paths.data), "council_config": str(paths.council_file),
                   "output_dir": str(paths.report_dir(period.slug)), "as_of": as_of or ""}

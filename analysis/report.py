@@ -103,10 +103,12 @@ def overview_table(pack: Pack) -> str:
         for comp in COMPARISONS:
             row[COMPARISON_LABELS[comp]] = dot_html(r.at[comp, "direction"],
                                                     r.at[comp, "judgement"])
+        row["SPC signal"] = signal_html(first.get("signal", ""), first.get("signal_rule", ""))
+        row["Year-end projection"] = year_end_text(pack, ind_id)
         row["Exception"] = "Yes" if first["exception"] else "No"
         rows.append(row)
     frame = pd.DataFrame(rows)
-    raw = tuple(COMPARISON_LABELS[c] for c in COMPARISONS)
+    raw = (*(COMPARISON_LABELS[c] for c in COMPARISONS), "SPC signal")
     return html_table(frame, caption=f"Scorecard, {pack.quarter.label}", raw_columns=raw,
                       row_header="Indicator")
 
@@ -149,6 +151,77 @@ def dot_table(pack: Pack, indicator_id: str) -> str:
                       raw_columns=("Direction of travel",), row_header="Compared with")
 
 
+SIGNAL_TEXT = {
+    "special_cause_improvement": ("Improvement", "signal-better",
+                                  "special-cause variation, improvement"),
+    "special_cause_concern": ("Concern", "signal-worse", "special-cause variation, concern"),
+    "special_cause_neutral": ("Change", "signal-neutral", "special-cause variation"),
+    "common_cause": ("Common cause", "signal-common", "common-cause variation (noise)"),
+    "too_short": ("Too short", "signal-short", "too few points for SPC"),
+}
+
+
+def signal_html(signal: str, rule: str = "") -> str:
+    """The SPC signal as a labelled badge (text, not colour alone)."""
+    if not signal or signal not in SIGNAL_TEXT:
+        return ""
+    label, css, words = SIGNAL_TEXT[signal]
+    title = f"{words}; rule: {rule.replace('_', ' ')}" if rule else words
+    return f'<span class="signal {css}" title="{html.escape(title)}">{label}</span>'
+
+
+def year_end_text(pack: Pack, indicator_id: str) -> str:
+    """The projected year-end outturn with its interval, or empty."""
+    ye = pack.insight(indicator_id).year_end
+    if ye is None or ye.estimate is None or math.isnan(ye.estimate):
+        return ""
+    ind = pack.indicator(indicator_id)
+    return (f"{format_value(ye.estimate, ind)} ({format_value(ye.lower, ind)} to "
+            f"{format_value(ye.upper, ind)})")
+
+
+def insight_sentences(pack: Pack, indicator_id: str) -> str:
+    """What the figures say beyond the arrows: SPC, year-end projection, benchmark crossing."""
+    found = pack.insight(indicator_id)
+    items = [found.variation.get("message", "")]
+    if found.fan is not None:
+        items.append(f"Forecast: {found.fan.note}." if found.fan.ok
+                     else f"No forecast: {found.fan.note}.")
+    if found.year_end is not None:
+        items.append(found.year_end.sentence)
+    if found.crossing is not None:
+        items.append(found.crossing.sentence)
+    lis = "".join(f"<li>{html.escape(t)}</li>" for t in items if t)
+    return f'<h3>What the figures say</h3><ul class="insights">{lis}</ul>'
+
+
+def spc_section(pack: Pack, indicator_id: str) -> str:
+    """The SPC (XmR) chart of the council's series, or why there is none."""
+    from analysis.spc_charts import spc_chart
+
+    ind = pack.indicator(indicator_id)
+    found = pack.insight(indicator_id)
+    if found.spc is None or found.variation.get("signal") == "too_short":
+        return f"<p>{html.escape(found.variation.get('message', 'No SPC chart.'))}</p>"
+    unit = UNIT_LABELS.get(ind.unit, ind.unit)
+    chart = spc_chart(found.spc, title=f"{ind.short_title}: statistical process control",
+                      unit_label="Per cent" if unit == "%" else unit.capitalize(),
+                      target=pack.target_value(indicator_id),
+                      source=f"{pack.council_name} figures as reported")
+    return chart_html(chart)
+
+
+def _fan_frame(pack: Pack, indicator_id: str) -> pd.DataFrame | None:
+    from analysis.series import period_of
+
+    fan = pack.insight(indicator_id).fan
+    if fan is None or not fan.ok:
+        return None
+    frame = fan.frame.copy()
+    frame["date"] = [pd.Timestamp(period_of(p).end_date) for p in frame["period"]]
+    return frame
+
+
 def indicator_chart(pack: Pack, indicator_id: str) -> str:
     """The council vs neighbours vs England chart, with the target, as inline SVG."""
     ind = pack.indicator(indicator_id)
@@ -164,7 +237,8 @@ def indicator_chart(pack: Pack, indicator_id: str) -> str:
     chart = history_chart(frame.drop(columns=["count", "status"]),
                           title=f"{ind.short_title}, {pack.council_name} vs comparators",
                           unit_label=unit.capitalize() if unit != "%" else "Per cent",
-                          source=source[:160], target=target_value)
+                          source=source[:160], target=target_value,
+                          fan=_fan_frame(pack, indicator_id))
     return chart_html(chart)
 
 
@@ -181,7 +255,8 @@ def exception_section(pack: Pack, indicator_id: str) -> str:
     notes_html = f'<details><summary>Notes about the data</summary><ul>{notes}</ul></details>' \
         if notes else ""
     body = [history_table(pack, indicator_id), dot_table(pack, indicator_id),
-            indicator_chart(pack, indicator_id), commentary_html(pack.commentary.get(
+            indicator_chart(pack, indicator_id), insight_sentences(pack, indicator_id),
+            spc_section(pack, indicator_id), commentary_html(pack.commentary.get(
                 indicator_id)), notes_html]
     return head + "".join(body) + "</section>"
 
@@ -263,3 +338,26 @@ def suppressed_table(pack: Pack) -> str:
         "Source": sup["source"],
     })
     return html_table(frame, caption="Withheld values")
+
+
+def backtest_table(pack: Pack) -> str:
+    """Each reported indicator's forecast method and its measured past accuracy."""
+    rows = []
+    for ind_id in pack.reported:
+        fan = pack.insight(ind_id).fan
+        if fan is None:
+            continue
+        rows.append({
+            "Indicator": pack.indicator(ind_id).short_title,
+            "Method": fan.method or "none",
+            "Points used": fan.n_points,
+            "MASE (below 1 beats naive)": "" if not fan.ok or math.isnan(fan.mase)
+            else f"{fan.mase:.2f}",
+            "Past outcomes inside the 80% interval": "" if not fan.ok or math.isnan(
+                fan.coverage) else f"{fan.coverage:.0%}",
+            "Note": fan.note,
+        })
+    if not rows:
+        return "<p>No forecasts this quarter.</p>"
+    return html_table(pd.DataFrame(rows), caption="Forecast back-tests (rolling origin)",
+                      row_header="Indicator")

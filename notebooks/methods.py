@@ -51,3 +51,35 @@ report.show(report.neighbour_list(pack))
 
 # %%
 report.show(report.sources_list(pack))
+
+# %% [markdown]
+# ## Signal or noise: statistical process control
+#
+# Next to each arrow the overview shows an SPC signal, following NHS England's *Making Data
+# Count* method (XmR charts). The centre line is the mean of the series; the process limits
+# are the mean plus or minus 2.66 times the average moving range (the difference between
+# consecutive points). A point is **special cause** when it falls outside the limits, when
+# seven points in a row sit on one side of the mean, when seven points in a row rise or fall,
+# or when two of three points sit close to a limit on the same side. Otherwise the change
+# is **common cause**: the ordinary ups and downs of the process, which an arrow alone would
+# over-read. Limits are recalculated from each recorded series break. With fewer than 6
+# points there is no SPC judgement, and below 13 the limits are trial limits.
+
+# %% [markdown]
+# ## Forecasts and how accurate they have been
+#
+# Forecasts use methods suited to short, noisy series: the last value (naive), the average
+# change (drift), a straight-line trend, and damped-trend exponential smoothing. For each
+# series the method is chosen by re-forecasting the series' own past from several earlier
+# starting points (a rolling-origin back-test) and keeping the method with the smallest
+# error, measured as MASE (below 1 means better than simply repeating the last value).
+# Intervals are 80% prediction intervals: four times in five the outcome should fall inside.
+# The table shows, for every forecast in this report, how often past outcomes did. Only
+# points since the latest series break are used, and with fewer than 5 comparable points
+# there is no forecast. "When will it reach the neighbours' average" comes from 2,000
+# simulated paths of the forecast; the neighbours' average is held at its latest value.
+# Year-end projections use earlier years' in-year profile where the data has it, and the
+# run rate so far otherwise.
+
+# %%
+report.show(report.backtest_table(pack))

@@ -1,0 +1,156 @@
+"""Signal and foresight for each indicator in a pack: SPC variation, forecasts, year-end projections."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.catalogue import Indicator
+from analysis.loading import SN_CODE
+from analysis.periods import Period
+from analysis.series import SeriesIndex, value_at
+
+HORIZON = {"month": 12, "quarter": 8, "year": 3}
+"""How far ahead forecasts and crossings look, per frequency (two years, or three)."""
+FAN_HORIZON = {"month": 6, "quarter": 4, "year": 2}
+"""How far ahead the fan on a chart reaches."""
+LEVEL = 80
+
+
+def improvement(ind: Indicator) -> str | None:
+    """The SPC improvement direction from the polarity."""
+    return {"high": "increase", "low": "decrease"}.get(ind.better or "")
+
+
+def analysis_series(index: SeriesIndex, ind: Indicator, area: str, current: Period) -> pd.Series:
+    """The area's series at the current figure's frequency, up to it, for SPC and forecasts.
+
+    Values at other frequencies are brought in where they mean the same thing
+    (a March snapshot is the Q4 value). Leading gaps are dropped; inner gaps
+    stay as NaN. Index: :class:`Period`.
+    """
+    obs = index.observations(ind.id, area)
+    if not obs:
+        return pd.Series(dtype=float)
+    first = min(obs, key=lambda p: p.end_ordinal)
+    freq = current.freq
+    start = _period_at(first, freq)
+    values = {}
+    p = start
+    while p.end_ordinal <= current.end_ordinal:
+        found = value_at(index, ind, area, p)
+        if found is None and freq == "quarter" and p.index == 4 and ind.measure != "flow":
+            found = obs.get(p.year())
+        values[p] = found.value if found is not None else math.nan
+        p = p.shift(1)
+    s = pd.Series(values, dtype=float)
+    valid = s.notna()
+    return s[valid.idxmax():] if valid.any() else s.iloc[0:0]
+
+
+def _period_at(p: Period, freq: str) -> Period:
+    if freq == "year":
+        return p.year()
+    if freq == "quarter":
+        return p.quarter() if p.freq != "year" else Period(p.fy, "quarter", 4)
+    return p if p.freq == "month" else p.months()[-1]
+
+
+@dataclass
+class Insight:
+    """What the pack says about one indicator beyond the arrows."""
+
+    indicator_id: str
+    series: pd.Series
+    spc: pd.DataFrame | None
+    variation: dict
+    fan: object | None  # forecasting.Forecast
+    crossing: object | None  # forecasting.Crossing
+    year_end: object | None  # forecasting.YearEnd
+
+
+def spc_for(ind: Indicator, series: pd.Series, target: float | None) -> tuple:
+    """XmR frame and its variation summary (rebased at recorded series breaks)."""
+    from analysis.spc import variation, xmr
+
+    labels = [p.label for p in series.index]
+    rebase = []
+    for brk in ind.breaks:
+        after = [p for p in series.index if p.start_date >= brk.period.start_date]
+        if after and after[0] != series.index[0]:
+            rebase.append(after[0].label)
+    frame = xmr(series.to_numpy(), labels, improvement=improvement(ind), target=target,
+                rebase=rebase)
+    return frame, variation(frame, unit=ind.unit, decimals=ind.decimals)
+
+
+def benchmark_series(index: SeriesIndex, ind: Indicator, area: str,
+                     until: Period | None = None) -> pd.Series:
+    """A comparator's annual series (statistical neighbours, England) up to ``until``."""
+    obs = index.observations(ind.id, area)
+    years = {p: o.value for p, o in obs.items() if p.freq == "year" and not o.missing
+             and (until is None or p.end_ordinal <= until.end_ordinal)}
+    return pd.Series(years, dtype=float).sort_index(key=lambda i: [p.fy for p in i])
+
+
+def crossing_for(index: SeriesIndex, ind: Indicator, series: pd.Series, freq: str):
+    """When the council's trend reaches the statistical-neighbour average (held at its latest)."""
+    from analysis.forecasting import forecast_crossing
+
+    bench = benchmark_series(index, ind, SN_CODE, until=series.index[-1] if len(series) else None)
+    if ind.better is None or bench.empty or series.dropna().empty:
+        return None
+    latest_p = bench.index[-1]
+    return forecast_crossing(series.dropna(), float(bench.iloc[-1]), better=ind.better,
+                             horizon=HORIZON[freq], level=LEVEL,
+                             breaks=[b.period for b in ind.breaks], benchmark_mode="hold",
+                             benchmark_name=f"the statistical-neighbour average "
+                             f"({bench.iloc[-1]:,.1f} in {latest_p.label})")
+
+
+def year_end_for(index: SeriesIndex, ind: Indicator, area: str, series: pd.Series,
+                 current: Period, target: float | None):
+    """Projected outturn for the current financial year, from the year to date."""
+    from analysis.forecasting import project_year_end
+
+    if current.freq == "year" or ind.frequency == "annual":
+        return None
+    s = series.dropna()
+    in_year = s[[p.fy == current.fy for p in s.index]]
+    if in_year.empty:
+        return None
+    earlier = {}
+    for fy in sorted({p.fy for p in s.index if p.fy < current.fy}):
+        part = s[[p.fy == fy for p in s.index]]
+        if len(part) == current.per_year:
+            earlier[fy] = part
+    last = value_at(index, ind, area, Period(current.fy - 1, "year"))
+    measure = ind.measure
+    if target is not None and measure == "flow":
+        target = target * current.per_year  # a flow's target is set per period
+    try:
+        return project_year_end(in_year, measure=measure, frequency=ind.frequency
+                                if ind.frequency != "annual" else None,
+                                earlier_years=earlier or None,
+                                last_year_outturn=None if last is None or last.missing
+                                else last.value, target=target, level=LEVEL)
+    except Exception:  # noqa: BLE001 - a projection that cannot be made is simply absent
+        return None
+
+
+def insight_for(index: SeriesIndex, ind: Indicator, area: str, current: Period,
+                target: float | None) -> Insight:
+    """SPC, forecast fan, crossing and year-end projection for one indicator."""
+    from analysis.forecasting import forecast
+
+    series = analysis_series(index, ind, area, current)
+    spc_frame, var = spc_for(ind, series, target) if len(series) else (None, {
+        "signal": "too_short", "rule": "", "message": "No series for SPC."})
+    observed = series.dropna()
+    fan = forecast(observed, horizon=FAN_HORIZON[current.freq], level=LEVEL,
+                   breaks=[b.period for b in ind.breaks]) if len(observed) else None
+    return Insight(ind.id, series, spc_frame, var, fan,
+                   crossing_for(index, ind, series, current.freq),
+                   year_end_for(index, ind, area, series, current, target))
