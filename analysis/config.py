@@ -148,6 +148,7 @@ class CouncilConfig:
     exception_rule: tuple[str, ...] = DEFAULT_EXCEPTION_RULE
     suppress_below: int = 5
     tolerance: float = 0.0
+    draft_commentary: str = "below"  # below | replace | off: the generated draft's place
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -182,6 +183,13 @@ def _exception_rule(report: dict, path: Path) -> tuple[str, ...]:
     return tuple(rule)
 
 
+def _draft_mode(report: dict, path: Path) -> str:
+    mode = str(report.get("draft_commentary", "below"))
+    if mode not in ("below", "replace", "off"):
+        raise ConfigError(f"{path}: report.draft_commentary is {mode!r}; use below, replace or off")
+    return mode
+
+
 def parse_council(raw: Any, path: Path) -> CouncilConfig:
     """Build a :class:`CouncilConfig` from parsed YAML, naming any missing key."""
     if not isinstance(raw, dict) or "council" not in raw:
@@ -204,6 +212,7 @@ def parse_council(raw: Any, path: Path) -> CouncilConfig:
         exception_rule=_exception_rule(report, path),
         suppress_below=int(report.get("suppress_below", 5)),
         tolerance=float(report.get("tolerance", 0.0)),
+        draft_commentary=_draft_mode(report, path),
         extra={k: v for k, v in raw.items() if k not in {"council", "region", "england",
                                                           "neighbours", "report"}},
     )

@@ -139,9 +139,10 @@ def benchmark_sentence(pack: Pack, indicator_id: str) -> str:
 
 
 def council_series(pack: Pack, indicator_id: str) -> pd.Series:
-    """The council's values up to the quarter at the frequency of this quarter's figure.
+    """Return the council's values up to the quarter, at the frequency of its current figure.
 
     A snapshot's year-end value is its Q4 value, so it joins a quarterly series.
+    Empty when the series does not end at this quarter's figure (nothing current to judge).
     """
     ind = pack.indicator(indicator_id)
     r = _row(pack, indicator_id, "previous_period")
@@ -155,7 +156,8 @@ def council_series(pack: Pack, indicator_id: str) -> pd.Series:
         elif kind != freq:
             continue
         points[p] = float(value)
-    if not points:
+    current = period_of(r["period"]) if r is not None else None
+    if not points or current not in points or math.isnan(points[current]):
         return pd.Series(dtype=float)
     ordered = period_range(min(points), max(points))
     return pd.Series(
@@ -164,7 +166,7 @@ def council_series(pack: Pack, indicator_id: str) -> pd.Series:
 
 
 def spc_sentence(pack: Pack, indicator_id: str) -> str:
-    """The SPC reading of the latest point, when the series is long enough."""
+    """Describe the SPC reading of the latest point, when the series is long enough."""
     from analysis.spc import TOO_SHORT, variation, xmr
 
     ind = pack.indicator(indicator_id)
@@ -181,35 +183,40 @@ def spc_sentence(pack: Pack, indicator_id: str) -> str:
     return "" if summary["signal"] == TOO_SHORT else str(summary["message"])
 
 
+def _benchmark(pack: Pack, ind: Indicator) -> tuple[float, str] | None:
+    """Pick the year's numeric target, else the latest statistical-neighbour average."""
+    target = ind.target_for(pack.quarter)
+    if target is not None and target.rule == "value" and target.value is not None:
+        return float(target.value), f"the {pack.quarter.year().label} target"
+    sn = pack.index.observations(ind.id, SN_CODE)
+    latest = [
+        o
+        for p, o in sorted(sn.items(), key=lambda kv: kv[0].end_ordinal)
+        if not o.missing and p.end_ordinal <= pack.quarter.end_ordinal
+    ]
+    if not latest:
+        return None
+    return float(latest[-1].value), "the statistical-neighbour average"
+
+
 def crossing_sentence(pack: Pack, indicator_id: str) -> str:
-    """When the trend is expected to reach the target (or the neighbour average)."""
+    """Say when the trend is expected to reach the target (or the neighbour average)."""
     from analysis.forecasting import forecast_crossing
 
     ind = pack.indicator(indicator_id)
-    if ind.better not in ("high", "low"):
-        return ""
-    target = ind.target_for(pack.quarter)
-    if target is not None and target.rule == "value" and target.value is not None:
-        bench, name = float(target.value), f"the {pack.quarter.year().label} target"
-    else:
-        sn = pack.index.observations(indicator_id, SN_CODE)
-        latest = [
-            o
-            for _, o in sorted(sn.items(), key=lambda kv: kv[0].end_ordinal)
-            if not o.missing and o.period.end_ordinal <= pack.quarter.end_ordinal
-        ]
-        if not latest:
-            return ""
-        bench, name = float(latest[-1].value), "the statistical-neighbour average"
+    bench = _benchmark(pack, ind)
     series = council_series(pack, indicator_id)
+    if ind.better not in ("high", "low") or bench is None or series.empty:
+        return ""
+    horizon = HORIZONS.get(period_of(series.index[-1]).freq, 4)
     try:
         crossing = forecast_crossing(
             series,
-            bench,
+            bench[0],
             better=ind.better,
-            horizon=HORIZONS.get(period_of(series.index[-1]).freq if len(series) else "", 4),
+            horizon=horizon,
             breaks=[b.period for b in ind.breaks],
-            benchmark_name=name,
+            benchmark_name=bench[1],
         )
     except (OutturnError, ValueError):
         return ""
@@ -217,7 +224,7 @@ def crossing_sentence(pack: Pack, indicator_id: str) -> str:
 
 
 def draft_commentary(pack: Pack, indicator_id: str) -> str:
-    """A plain-English Markdown paragraph describing the indicator from the scorecard numbers.
+    """Write a plain-English Markdown paragraph on an indicator from the scorecard numbers.
 
     Parameters
     ----------
@@ -252,7 +259,7 @@ def draft_mode(pack: Pack) -> str:
 
 
 def commentary_block(pack: Pack, indicator_id: str) -> str:
-    """The analyst's commentary and, as configured, the generated draft, as HTML."""
+    """Render the analyst's commentary and, as configured, the generated draft, as HTML."""
     item = pack.commentary.get(indicator_id)
     mode = draft_mode(pack)
     has_own = item is not None and not item.is_empty

@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.charts import chart_html, history_chart
-from analysis.commentary import commentary_html
 from analysis.comparison import COMPARISONS
 from analysis.config import project_paths
 from analysis.formatting import (
@@ -242,6 +241,12 @@ def indicator_chart(pack: Pack, indicator_id: str) -> str:
     return chart_html(chart)
 
 
+def _commentary_block(pack: Pack, indicator_id: str) -> str:
+    from analysis.narrative import commentary_block
+
+    return commentary_block(pack, indicator_id)
+
+
 def exception_section(pack: Pack, indicator_id: str) -> str:
     """One exception report: title, polarity, history table, arrows, chart, commentary."""
     ind = pack.indicator(indicator_id)
@@ -256,8 +261,7 @@ def exception_section(pack: Pack, indicator_id: str) -> str:
         if notes else ""
     body = [history_table(pack, indicator_id), dot_table(pack, indicator_id),
             indicator_chart(pack, indicator_id), insight_sentences(pack, indicator_id),
-            spc_section(pack, indicator_id), commentary_html(pack.commentary.get(
-                indicator_id)), notes_html]
+            spc_section(pack, indicator_id), _commentary_block(pack, indicator_id), notes_html]
     return head + "".join(body) + "</section>"
 
 
