@@ -242,6 +242,27 @@ def _keys(table):  # noqa: ANN001, ANN202
     return series_keys(table)
 
 
+# --- publish: copy a rendered quarter to a site folder with a manifest ---------------------
+@app.command("publish")
+def publish_command(
+    quarter: Annotated[str, typer.Option("--quarter", "-q", help='Quarter, e.g. "2017-18 Q2".')],
+    to: Annotated[Path, typer.Option("--to", help="Site folder (one sub-folder per quarter).",
+                                     file_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace an already published "
+                                        "quarter.")] = False,
+    project: ProjectOption = None,
+) -> None:  # fmt: skip
+    """Copy reports/<quarter>/ into TO/<quarter>/ with manifest.json; refresh TO/index.html."""
+    from analysis.config import project_paths
+    from analysis.publishing import publish_quarter
+
+    try:
+        folder = publish_quarter(project_paths(project), quarter, to, force)
+    except OutturnError as exc:
+        fail(str(exc))
+    console.print(f"[bold green]published:[/] {folder} (manifest.json, {to / 'index.html'})")
+
+
 def main() -> None:
     """Entry point for the ``outturn`` console script."""
     try:
