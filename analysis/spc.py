@@ -92,6 +92,9 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+_FLOAT_COLUMNS = ("mean", "lpl", "upl", "lower_two_sigma", "upper_two_sigma")
+
+
 # --- the rules, each on a gap-free vector (ported behaviour of NHSRplotthedots) -------
 def run_ends(side: Sequence[float], length: int = 7) -> np.ndarray:
     """Flag points that end ``length`` consecutive points on the same side of the mean.
@@ -228,7 +231,7 @@ def process_limits(
     if len(mr) == 0:
         return (mean, np.nan, np.nan)
     amr = mr.mean()
-    if screen_outliers:
+    if screen_outliers and amr > 0:  # a flat series has nothing to screen
         amr = mr[mr < SCREEN_FACTOR * amr].mean()
     return (mean, mean - LIMIT_FACTOR * amr, mean + LIMIT_FACTOR * amr)
 
@@ -338,6 +341,9 @@ def _segments(keys: list[Any], labels: list[Any], rebase: Iterable[Any]) -> np.n
 
 def _as_floats(values: Sequence[float] | pd.Series | np.ndarray) -> np.ndarray:
     """Turn the values into floats, None and NaN staying gaps; text is an error."""
+    array = np.asarray(values)
+    if array.dtype.kind in "fiub":
+        return array.astype(float)
     series = pd.Series(list(values), dtype="object")
     numbers = pd.to_numeric(series, errors="coerce")
     bad = numbers.isna() & series.notna() & ~series.map(lambda v: isinstance(v, float))
@@ -426,30 +432,40 @@ def xmr(
     keys = [_period_key(p) for p in labels]
     _check_order(keys, labels)
     segment = _segments(keys, labels, rebase)
-    frame = pd.DataFrame({"period": labels, "value": y, "segment": segment})
-    parts = [
-        _segment_frame(part, sign, target, fix_after, (run_length, trend_length), screen_outliers)
-        for _, part in frame.groupby("segment", sort=True)
-    ]
-    out = pd.concat(parts) if parts else frame.reindex(columns=COLUMNS)
-    return out.reindex(columns=COLUMNS).reset_index(drop=True)
+    lengths = (run_length, trend_length)
+    columns: dict[str, list] = {name: [] for name in COLUMNS}
+    for number in np.unique(segment):
+        part = _segment_columns(
+            y[segment == number], sign, target, fix_after, lengths, screen_outliers
+        )
+        for name, values in part.items():
+            columns[name].extend(values)
+    typed = {name: np.array(columns[name], dtype=float) for name in _FLOAT_COLUMNS}
+    typed["special_cause"] = np.array(columns["special_cause"], dtype=bool)
+    columns.update(typed, period=labels, value=y, segment=segment)
+    return pd.DataFrame(columns, columns=COLUMNS)
 
 
-def _segment_frame(part, sign, target, fix_after, lengths, screen_outliers) -> pd.DataFrame:
-    """Limits, rules and assurance for one segment of the series."""
-    y = part["value"].to_numpy(float)
-    limits = process_limits(y, fix_after=fix_after, screen_outliers=screen_outliers)
-    mean, lpl, upl = limits
+def _segment_columns(y, sign, target, fix_after, lengths, screen_outliers) -> dict[str, list]:
+    """Limits, rules and assurance for one segment's values, as lists of column values."""
+    mean, lpl, upl = process_limits(y, fix_after=fix_after, screen_outliers=screen_outliers)
     observed = ~np.isnan(y)
-    rules, types = _classify(y[observed], limits, sign, lengths)
-    out = part.assign(mean=mean, lpl=lpl, upl=upl, rule="", point_type=MISSING)
-    out.loc[observed, "rule"] = rules
-    out.loc[observed, "point_type"] = types
-    out["special_cause"] = out["point_type"].str.startswith("special_cause")
-    out["assurance"] = assurance({"lpl": lpl, "upl": upl}, target, _direction_name(sign))
-    out["lower_two_sigma"] = mean - (2 / 3) * (mean - lpl)
-    out["upper_two_sigma"] = mean + (2 / 3) * (upl - mean)
-    return out
+    rules, types = _classify(y[observed], (mean, lpl, upl), sign, lengths)
+    rule = np.full(len(y), "", dtype=object)
+    point_type = np.full(len(y), MISSING, dtype=object)
+    rule[observed], point_type[observed] = rules, types
+    n = len(y)
+    return {
+        "mean": [mean] * n,
+        "lpl": [lpl] * n,
+        "upl": [upl] * n,
+        "special_cause": [str(t).startswith("special_cause") for t in point_type],
+        "point_type": list(point_type),
+        "rule": list(rule),
+        "assurance": [assurance({"lpl": lpl, "upl": upl}, target, _direction_name(sign))] * n,
+        "lower_two_sigma": [mean - (2 / 3) * (mean - lpl)] * n,
+        "upper_two_sigma": [mean + (2 / 3) * (upl - mean)] * n,
+    }
 
 
 def _direction_name(sign: int) -> str | None:

@@ -86,16 +86,15 @@ def key_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c not in REQUIRED and not str(c).startswith("_")]
 
 
-def _check_duplicates(chart: pd.DataFrame, path: Path, where: str) -> None:
-    repeated = chart[chart["_period"].duplicated(keep=False)]
-    if not repeated.empty:
-        first = repeated.iloc[0]
-        same = repeated.loc[repeated["_period"] == first["_period"], "_line"]
-        rows = ", ".join(str(n) for n in same)
-        raise DataError(
-            f"{path}, rows {rows}: period {first['_period'].label} appears more than once"
-            f"{where}; keep one row per period (or add a key column that tells them apart)"
-        )
+def _check_duplicates(periods: list[Period], lines: np.ndarray, path: Path, where: str) -> None:
+    """Raise when a chart (its periods already in order) has the same period twice."""
+    for i in range(1, len(periods)):
+        if periods[i] == periods[i - 1]:
+            rows = ", ".join(str(n) for n, p in zip(lines, periods, strict=True) if p == periods[i])
+            raise DataError(
+                f"{path}, rows {rows}: period {periods[i].label} appears more than once"
+                f"{where}; keep one row per period (or add a key column that tells them apart)"
+            )
 
 
 def spc_table(
@@ -123,7 +122,8 @@ def spc_table(
     -------
     pandas.DataFrame
         Key columns, then ``period`` (the input's text), ``value``, ``mean``,
-        ``lpl``, ``upl``, ``special_cause``, ``point_type``, ``rule``, ``assurance``.
+        ``lpl``, ``upl``, ``special_cause``, ``point_type``, ``rule``, ``assurance``;
+        charts in order of first appearance, each in period order.
 
     Raises
     ------
@@ -134,24 +134,24 @@ def spc_table(
     """
     keys = key_columns(frame)
     starts = _rebase_periods(rebase)
+    periods = frame["_period"].to_numpy(object)
+    order_key = np.array([p.sort_key() for p in periods], dtype=int).reshape(-1, 2)
+    values, lines = frame["value"].to_numpy(float), frame["_line"].to_numpy()
+    groups = (
+        frame.groupby(keys, sort=False, dropna=False).indices
+        if keys
+        else {(): np.arange(len(frame))}
+    )
     used: set[Period] = set()
-    parts = []
-    groups = frame.groupby(keys, sort=False, dropna=False) if keys else [((), frame)]
-    for name, chart in groups:
-        where = _describe(keys, name)
-        chart = chart.sort_values("_period", key=lambda s: s.map(Period.sort_key), kind="stable")
-        _check_duplicates(chart, Path(path), where)
-        here = [p for p in starts if p in set(chart["_period"])]
+    parts, rows = [], []
+    for name, idx in groups.items():
+        idx = idx[np.lexsort((order_key[idx, 1], order_key[idx, 0]))]
+        chart = list(periods[idx])
+        _check_duplicates(chart, lines[idx], Path(path), _describe(keys, name))
+        here = [p for p in starts if p in set(chart)]
         used.update(here)
-        result = xmr(
-            chart["value"].to_numpy(float),
-            chart["_period"].tolist(),
-            improvement=improvement,
-            target=target,
-            rebase=here,
-        )
-        result["period"] = chart["period"].to_numpy()
-        parts.append(pd.concat([chart[keys].reset_index(drop=True), result], axis=1))
+        parts.append(xmr(values[idx], chart, improvement=improvement, target=target, rebase=here))
+        rows.append(idx)
     unused = [p.label for p in starts if p not in used]
     if unused:
         raise SPCError(
@@ -159,7 +159,14 @@ def spc_table(
             "give a period that appears in the period column"
         )
     columns = keys + OUTPUT + OUTPUT_TAIL
-    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    order = np.concatenate(rows)
+    table = pd.concat(parts, ignore_index=True)
+    table["period"] = frame["period"].to_numpy()[order]
+    for key in keys:
+        table[key] = frame[key].to_numpy()[order]
+    return table[columns]
 
 
 def _describe(keys: list[str], name: object) -> str:

@@ -441,3 +441,11 @@ def test_single_point_has_no_limits_and_is_common_cause():
     assert frame["mean"].iloc[0] == 5.0
     assert np.isnan(frame["upl"].iloc[0])
     assert frame["point_type"].iloc[0] == COMMON_CAUSE
+
+
+def test_flat_series_has_zero_width_limits_and_no_signal():
+    # every moving range is 0: nothing to screen, limits collapse onto the mean
+    frame = xmr([4.0] * 8)
+    assert frame["lpl"].tolist() == [4.0] * 8
+    assert frame["upl"].tolist() == [4.0] * 8
+    assert not frame["special_cause"].any()
