@@ -183,7 +183,8 @@ def history_columns(ind: Indicator, quarter: Period,
 def has_months(pack: Pack, indicator_id: str) -> bool:
     """True when the council has monthly figures for the indicator in the quarter's year."""
     obs = pack.index.observations(indicator_id, pack.council_code)
-    return any(p.freq == "month" and p.fy == pack.quarter.fy for p in obs)
+    return any(p.freq == "month" and p.fy == pack.quarter.fy and p <= pack.quarter
+               and not o.missing for p, o in obs.items())
 
 
 def current_figure(pack: Pack, indicator_id: str):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.charts import chart_html, history_chart
 from analysis.comparison import COMPARISONS
 from analysis.config import project_paths
 from analysis.formatting import (
@@ -34,10 +33,20 @@ OGL = ("Contains public sector information licensed under the Open Government Li
 
 
 def open_pack(project: str | Path = ".", quarter: str | None = None, as_of: str | None = None,
-              data_dir: str | None = None, council_config: str | None = None) -> Pack:
-    """Load and check the project's data and compute the quarter's pack (for notebooks)."""
+              data_dir: str | None = None, council_config: str | None = None,
+              published: bool = False) -> Pack:
+    """Load and check the project's data and compute the quarter's pack (for notebooks).
+
+    ``published`` withholds small counts (see :mod:`analysis.disclosure`).
+    """
     data = load_project(project_paths(project, data_dir or None, council_config or None))
-    return build_pack(data, resolve_quarter(data, quarter or None), as_of or None)
+    if published:
+        from analysis.disclosure import published_data
+
+        data = published_data(data)
+    pack = build_pack(data, resolve_quarter(data, quarter or None), as_of or None)
+    pack.extras["published"] = published
+    return pack
 
 
 def page_title(pack: Pack, page: str) -> str:
@@ -196,6 +205,7 @@ def insight_sentences(pack: Pack, indicator_id: str) -> str:
 
 def spc_section(pack: Pack, indicator_id: str) -> str:
     """The SPC (XmR) chart of the council's series, or why there is none."""
+    from analysis.charts import chart_html
     from analysis.spc_charts import spc_chart
 
     ind = pack.indicator(indicator_id)
@@ -223,6 +233,8 @@ def _fan_frame(pack: Pack, indicator_id: str) -> pd.DataFrame | None:
 
 def indicator_chart(pack: Pack, indicator_id: str) -> str:
     """The council vs neighbours vs England chart, with the target, as inline SVG."""
+    from analysis.charts import chart_html, history_chart  # altair only where charts are drawn
+
     ind = pack.indicator(indicator_id)
     frame = chart_frame(pack, indicator_id)
     if frame.dropna(subset=["value"]).empty:
