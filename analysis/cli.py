@@ -54,6 +54,10 @@ def run_command(
     engine: Annotated[
         str, typer.Option(help="Renderer: auto (Quarto if on PATH), quarto or python.")
     ] = "auto",
+    published: Annotated[
+        bool, typer.Option("--published", help="Withhold small counts (report.suppress_below "
+                           "in council.yml): the build to publish. Default: internal, all shown.")
+    ] = False,
 ) -> None:
     """Validate the data, execute the report notebooks and render reports/<quarter>/."""
     from analysis.config import project_paths
@@ -62,7 +66,8 @@ def run_command(
     paths = project_paths(project)
     with console.status("Running the quarterly pack...") as status:
         result = run_quarter(paths, quarter, as_of, engine,
-                             progress=lambda m: (console.print(f"  {m}"), status.update(m)))
+                             progress=lambda m: (console.print(f"  {m}"), status.update(m)),
+                             published=published)
     rel = result.folder.relative_to(paths.root) if result.folder.is_relative_to(
         paths.root) else result.folder
     console.print(f"[bold green]done:[/] {result.quarter} -> {rel / 'index.html'} "

@@ -134,8 +134,12 @@ def _swap_in(staging: Path, final: Path) -> None:
 
 
 def run_quarter(paths: ProjectPaths, quarter: str | None = None, as_of: str | None = None,
-                engine: str = "auto", progress: Progress = lambda _: None) -> RunResult:
+                engine: str = "auto", progress: Progress = lambda _: None,
+                published: bool = False) -> RunResult:
     """Produce ``reports/<quarter>/``: scorecard, executed notebooks and HTML pages.
+
+    ``published`` withholds small counts (``report.suppress_below``) everywhere,
+    for the build that leaves the council; the default internal build shows all.
 
     Validation runs first; if it fails, or any step after it does, nothing is
     written to the quarter's folder (the work happens in a staging folder that
@@ -143,6 +147,10 @@ def run_quarter(paths: ProjectPaths, quarter: str | None = None, as_of: str | No
     """
     timings, t0 = {}, time.perf_counter()
     data = load_project(paths)
+    if published:
+        from analysis.disclosure import published_data
+
+        data = published_data(data)
     period = resolve_quarter(data, quarter)
     pack = build_pack(data, period, as_of)
     engine = choose_engine(engine)
@@ -156,7 +164,8 @@ def run_quarter(paths: ProjectPaths, quarter: str | None = None, as_of: str | No
         write_forecasts(pack, staging)
         params = {"quarter": period.label, "project": str(paths.root),
                   "data_dir": str(paths.data), "council_config": str(paths.council_file),
-                  "output_dir": str(paths.report_dir(period.slug)), "as_of": as_of or ""}
+                  "output_dir": str(paths.report_dir(period.slug)), "as_of": as_of or "",
+                  "published": published}
         t1 = time.perf_counter()
         execute_all(notebook_sources(paths), staging, params, paths.root, progress)
         timings["notebooks"] = time.perf_counter() - t1

@@ -15,11 +15,13 @@ data_dir: str = "data"  # input data folder, relative to the project
 council_config: str = "data/council.yml"  # council configuration file, relative to the project
 output_dir: str = "reports"  # where the executed notebooks and pages are written
 as_of: str = ""  # ISO date, use only figures published on or before it (empty for all)
+published: bool = False  # True: withhold small counts (the build to publish)
 
 # %%
 from analysis import report
+from analysis.disclosure import disclosure_note
 
-pack = report.open_pack(project, quarter, as_of, data_dir, council_config)
+pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published)
 report.show(report.page_title(pack, "data checks"))
 
 # %% [markdown]
@@ -45,6 +47,9 @@ report.show(report.revisions_table(pack))
 #
 # Values the publisher suppressed or did not supply, shown with the publisher's marker.
 # They are gaps, never zeros.
+
+# %%
+report.show(disclosure_note(published, pack.data.council.suppress_below))
 
 # %%
 report.show(report.suppressed_table(pack))
