@@ -17,7 +17,7 @@ WITHHELD = "k"
 def small_count_mask(
     values: pd.DataFrame, catalogue: Mapping[str, Indicator], threshold: int = 5
 ) -> pd.Series:
-    """True for each row whose count (or, for a count indicator, value) is 1 to threshold - 1.
+    """Flag rows whose count (for a count indicator, the value) is 1 to ``threshold - 1``.
 
     Zero is not withheld: it identifies no one. Rows already withheld by their
     publisher are left as they are.
@@ -59,13 +59,13 @@ def suppress_small(
 
 
 def published_data(data: ProjectData) -> ProjectData:
-    """The project data with small numbers withheld at the council's ``suppress_below``."""
+    """Return the project data with small numbers withheld at ``suppress_below``."""
     values = suppress_small(data.values, data.catalogue, data.council.suppress_below)
     return replace(data, values=values)
 
 
 def disclosure_note(published: bool, threshold: int) -> str:
-    """The data page's note on what this build withholds (HTML)."""
+    """Write the data page's note on what this build withholds (HTML)."""
     if not published:
         return (
             "<p><strong>Internal build:</strong> every figure is shown, including counts "
