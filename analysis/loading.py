@@ -129,7 +129,7 @@ def check_values(raw: pd.DataFrame, file: str, catalogue: Catalogue | None = Non
                                 f"negative count {frame.at[i, 'count']}",
                                 "counts cannot be negative; correct the figure"))
     status = frame["status"].where(frame["status"] != "", marker)
-    empty = value.isna() & (status == "")
+    empty = (frame["value"].str.strip() == "") & (status == "")
     for i in frame.index[empty][:20]:
         problems.append(Problem(file, f"{_line(i)}, column 'value'", "value is empty",
                                 "give a number, or a publisher's marker in 'status', or "
