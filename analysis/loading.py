@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue
-from analysis.errors import DataError, Problem
+from analysis.errors import DataError, Problem, ValidationError
 from analysis.periods import Period, PeriodError, parse_period
 
 VALUE_COLUMNS = [
@@ -151,7 +151,8 @@ def read_values(paths: Iterable[Path], catalogue: Catalogue | None = None,
         try:
             raw = read_csv_text(path)
         except DataError as exc:
-            problems.append(Problem(str(path), "", str(exc).split(": ", 1)[-1], "see above"))
+            message, _, fix = str(exc).split(": ", 1)[-1].partition("; ")
+            problems.append(Problem(str(path), "", message, fix or "correct the file"))
             continue
         frame, probs = check_values(raw, str(path), catalogue, sources)
         frames.append(frame)
@@ -172,7 +173,7 @@ def _cross_file_duplicates(pooled: pd.DataFrame) -> list[Problem]:
 
 
 def select_vintage(values: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
-    """One row per (indicator, area, period): the latest vintage, or the latest on or before ``as_of``.
+    """One row per (indicator, area, period): the latest vintage, or the latest up to ``as_of``.
 
     Parameters
     ----------
@@ -252,7 +253,8 @@ def read_commentary(folder: Path, catalogue: Catalogue | None = None
     for path in sorted(folder.glob("*.md")):
         ind = path.stem
         if catalogue is not None and ind not in catalogue:
-            problems.append(Problem(str(path), "file name", f"no indicator {ind!r} in the catalogue",
+            problems.append(Problem(str(path), "file name",
+                                    f"no indicator {ind!r} in the catalogue",
                                     "rename the file to <indicator_id>.md using an id from "
                                     "data/indicators.yml"))
             continue
@@ -278,10 +280,16 @@ def commentary_problems(root: Path, catalogue: Catalogue) -> list[Problem]:
 
 
 def read_breakdowns(path: Path) -> pd.DataFrame:
-    """Read the optional breakdowns table (age bands, schools...)."""
+    """Read the optional breakdowns table (age bands, schools...).
+
+    Raises :class:`ValidationError` naming the line of any unreadable period.
+    """
     if not path.is_file():
         return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
     frame = read_csv_text(path).reindex(columns=BREAKDOWN_COLUMNS, fill_value="")
-    frame["period"] = frame["period"].map(lambda s: parse_period(s).label if s else s)
+    periods, problems = _parse_periods(frame["period"][frame["period"] != ""], str(path))
+    if problems:
+        raise ValidationError(problems)
+    frame["period"] = frame["period"].map(lambda s: periods[s].label if s else s)
     frame["value"] = pd.to_numeric(frame["value"].str.replace(",", ""), errors="coerce")
     return frame

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis.catalogue import Catalogue, parse_catalogue
 from analysis.config import CouncilConfig, ProjectPaths, parse_council, read_yaml
-from analysis.errors import ConfigError, Problem, ValidationError
+from analysis.errors import ConfigError, DataError, Problem, ValidationError
 from analysis.loading import commentary_problems, read_breakdowns, read_values
 
 
@@ -58,6 +58,17 @@ def _council(raw: Any, paths: ProjectPaths, problems: list[Problem]) -> CouncilC
         return None
 
 
+def _breakdowns(paths: ProjectPaths, problems: list[Problem]) -> pd.DataFrame:
+    try:
+        return read_breakdowns(paths.breakdowns_file)
+    except ValidationError as exc:
+        problems += exc.problems
+    except DataError as exc:
+        message, _, fix = str(exc).split(": ", 1)[-1].partition("; ")
+        problems.append(Problem(str(paths.breakdowns_file), "", message, fix or "correct it"))
+    return pd.DataFrame()
+
+
 def inspect_project(paths: ProjectPaths) -> tuple[ProjectData | None, list[Problem]]:
     """Read and check every input file; return the data (if readable) and all problems."""
     problems: list[Problem] = []
@@ -77,10 +88,10 @@ def inspect_project(paths: ProjectPaths) -> tuple[ProjectData | None, list[Probl
     problems += value_problems
     if catalogue is not None:
         problems += commentary_problems(paths.commentary_dir, catalogue)
+    breakdowns = _breakdowns(paths, problems)
     if problems or council is None or catalogue is None:
         return None, problems
-    data = ProjectData(paths, council, catalogue, sources, values,
-                       read_breakdowns(paths.breakdowns_file))
+    data = ProjectData(paths, council, catalogue, sources, values, breakdowns)
     return data, []
 
 

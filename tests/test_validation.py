@@ -101,6 +101,14 @@ def unknown_commentary(root: Path) -> None:
     (folder / "children_in_cars.md").write_text("## Commentary\nText.\n", encoding="utf-8")
 
 
+def bad_breakdown_period(root: Path) -> None:
+    replace_in(root / "data" / "breakdowns.csv", "cla,E06000009,2017-18 Q2,", "cla,E06000009,Q9,")
+
+
+def unreadable_csv(root: Path) -> None:
+    write_values(root, HEADER + 'cla,E06000009,"2017-18 Q2,185.6\n')
+
+
 # (case, how to break the project, what the message must contain: file, where, what, fix)
 BAD_INPUTS = [
     ("unknown indicator id", unknown_indicator,
@@ -127,6 +135,11 @@ BAD_INPUTS = [
     ("commentary for an unknown indicator", unknown_commentary,
      ["2017-18-Q2/children_in_cars.md", "file name", "no indicator 'children_in_cars'",
       "rename the file to <indicator_id>.md"]),
+    ("unreadable period in breakdowns.csv", bad_breakdown_period,
+     ["breakdowns.csv", "line 2, column 'period'", "'Q9' is not a period label",
+      "write the period as"]),
+    ("unreadable CSV", unreadable_csv,
+     ["extra.csv", "not a readable CSV", "fix the quoting or the number of fields"]),
 ]  # fmt: skip
 CASE_IDS = [case[0].replace(" ", "_") for case in BAD_INPUTS]
 
