@@ -165,10 +165,29 @@ def council_series(pack: Pack, indicator_id: str) -> pd.Series:
     )
 
 
+def _pack_insight(pack: Pack, indicator_id: str):  # noqa: ANN202 (analysis.insights.Insight)
+    """Use the pack's own SPC and forecast reading, so the page says one thing.
+
+    None when the pack has none, or when it does not end at this quarter's figure.
+    """
+    try:
+        found = pack.insight(indicator_id)
+    except (AttributeError, TypeError, ValueError, OutturnError):
+        return None
+    r = _row(pack, indicator_id, "previous_period")
+    ends = getattr(found, "variation", {}).get("period")
+    label = getattr(ends, "label", ends)
+    return found if r is not None and label is not None and str(label) == r["period"] else None
+
+
 def spc_sentence(pack: Pack, indicator_id: str) -> str:
     """Describe the SPC reading of the latest point, when the series is long enough."""
     from analysis.spc import TOO_SHORT, variation, xmr
 
+    found = _pack_insight(pack, indicator_id)
+    if found is not None and getattr(found, "variation", None):
+        signal = found.variation.get("signal")
+        return "" if signal in (TOO_SHORT, None) else str(found.variation.get("message", ""))
     ind = pack.indicator(indicator_id)
     series = council_series(pack, indicator_id)
     if ind.breaks and len(series):
@@ -203,6 +222,9 @@ def crossing_sentence(pack: Pack, indicator_id: str) -> str:
     """Say when the trend is expected to reach the target (or the neighbour average)."""
     from analysis.forecasting import forecast_crossing
 
+    found = _pack_insight(pack, indicator_id)
+    if found is not None and getattr(found, "crossing", None) is not None:
+        return "" if found.crossing.case == "no_forecast" else found.crossing.sentence
     ind = pack.indicator(indicator_id)
     bench = _benchmark(pack, ind)
     series = council_series(pack, indicator_id)
