@@ -1093,7 +1093,8 @@ def read_series_table(path: str | Path) -> pd.DataFrame:
     """Read a long table of series (``area_code, indicator, period, value`` and any keys).
 
     Rows are numbered as in a spreadsheet (the header is row 1). ``indicator_id``
-    is accepted for ``indicator``. Empty values and markers are gaps.
+    (as in ``data/values``) may stand for ``indicator`` and keeps its name.
+    Empty values and markers are gaps.
 
     Returns
     -------
@@ -1114,9 +1115,8 @@ def read_series_table(path: str | Path) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot be read as CSV ({exc}); save it as UTF-8 CSV") from None
     table.columns = [c.strip() for c in table.columns]
-    if "indicator" not in table.columns and "indicator_id" in table.columns:
-        table = table.rename(columns={"indicator_id": "indicator"})
-    missing = [c for c in ("area_code", "indicator", "period", "value") if c not in table]
+    indicator = "indicator_id" if "indicator_id" in table.columns else "indicator"
+    missing = [c for c in ("area_code", indicator, "period", "value") if c not in table]
     if missing:
         raise DataError(
             f"{path}: missing column(s) {', '.join(missing)}; the header needs "
@@ -1170,9 +1170,9 @@ def forecast_table(
         if callable(on_series):
             on_series()
     columns = [*keys, "period", "estimate", "lower", "upper", "method", "note"]
-    return (
-        pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
-    )
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def _forecast_group(keys: dict, group: pd.DataFrame, horizon: int, level: float) -> pd.DataFrame:

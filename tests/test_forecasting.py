@@ -454,7 +454,19 @@ def test_read_series_table_reads_markers_and_status_as_gaps(tmp_path):
     )
     table = read_series_table(write(tmp_path, text))
     assert table["value"].isna().tolist() == [False, True, True]
-    assert "indicator" in table.columns
+    assert "indicator_id" in table.columns
+
+
+def test_cli_keeps_indicator_id_column_name_and_ignores_per_value_columns(tmp_path):
+    rows = "".join(f"a,E1,{y},{y - 2016},paper,2024-01-01\n" for y in range(2016, 2022))
+    src = write(tmp_path, "indicator_id,area_code,period,value,source,vintage\n" + rows)
+    out = tmp_path / "out.csv"
+    result = invoke(str(src), "--horizon", "1", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert list(table.columns[:3]) == ["indicator_id", "area_code", "period"]
+    assert table["period"].tolist() == [2022]
+    assert table["estimate"].tolist() == pytest.approx([6.0])
 
 
 def test_read_series_table_names_file_for_missing_path(tmp_path):
