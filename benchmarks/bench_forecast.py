@@ -34,7 +34,7 @@ import pandas as pd
 from analysis.forecasting import forecast
 from analysis.periods import parse_period
 
-LAIT = Path("/work/shared/data/dfe_lait_csc_indicators_2016_2023_long.csv")
+LAIT = Path(__file__).resolve().parents[2] / "shared" / "data" / "dfe_lait_csc_indicators_2016_2023_long.csv"
 SPLITS = {"main": ((2016, 2020), (2021, 2023)), "reference": ((2016, 2022), (2023, 2023))}
 LEVEL = 80
 
