@@ -65,6 +65,13 @@ def describe_series(frame: pd.DataFrame, title: str, first_series: str) -> str:
     return text + "."
 
 
+def source_lines(source: str, width: int = 100) -> list[str]:
+    """Split the source line into subtitle lines that fit the chart, never cutting a word."""
+    import textwrap
+
+    return textwrap.wrap(f"Source: {source}", width) if source else []
+
+
 def history_chart(frame: pd.DataFrame, *, title: str, unit_label: str, source: str = "",
                   target: float | None = None, fan: pd.DataFrame | None = None,
                   description: str | None = None) -> alt.Chart:
@@ -113,7 +120,7 @@ def history_chart(frame: pd.DataFrame, *, title: str, unit_label: str, source: s
                                                 fontSize=12).encode(y="value:Q", text="label:N"))
     alt_text = description or describe_series(frame, title, names[0] if names else "")
     chart = alt.layer(*layers).properties(
-        title=alt.Title(title, subtitle=[f"Source: {source}"] if source else []),
+        title=alt.Title(title, subtitle=source_lines(source)),
         description=alt_text, width=640, height=300,
     )
     return chart

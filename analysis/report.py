@@ -248,7 +248,7 @@ def indicator_chart(pack: Pack, indicator_id: str) -> str:
     chart = history_chart(frame.drop(columns=["count", "status"]),
                           title=f"{ind.short_title}, {pack.council_name} vs comparators",
                           unit_label=unit.capitalize() if unit != "%" else "Per cent",
-                          source=source[:160], target=target_value,
+                          source=source, target=target_value,
                           fan=_fan_frame(pack, indicator_id))
     return chart_html(chart)
 

@@ -88,3 +88,11 @@ def test_chart_html_is_inline_svg_with_role_and_label(chart):
         "Children looked after, Blackpool, England"
     )
     assert "<script" not in markup and 'href="http' not in markup
+
+
+def test_source_lines_wrap_long_sources_without_cutting_words():
+    source = "Explore Education Statistics: children in need " * 5
+    lines = charts.source_lines(source.strip(), width=60)
+    assert lines[0].startswith("Source: Explore")
+    assert all(len(line) <= 60 for line in lines)
+    assert " ".join(lines) == f"Source: {source.strip()}"
