@@ -136,4 +136,5 @@ def test_spc_sentence_agrees_with_the_page_insight(pack):
     # The draft and "What the figures say" must not give two readings of one series.
     assert narrative.spc_sentence(pack, "cla") == pack.insight("cla").variation["message"]
     assert narrative.spc_sentence(pack, "cla").startswith(
-        "Special-cause concern: the latest value (185.6) is above the upper process limit")
+        "Special-cause concern: the latest value (185.6) is above the upper process limit"
+    )
