@@ -70,8 +70,11 @@ class Pack:
         cache = self.extras.setdefault("insights", {})
         if indicator_id not in cache:
             current = current_figure(self, indicator_id)
+            period = current.period
+            if current.missing and period.freq == "month":
+                period = period.quarter()  # e.g. a count-only month: use the quarterly series
             cache[indicator_id] = insight_for(self.index, self.indicator(indicator_id),
-                                              self.council_code, current.period,
+                                              self.council_code, period,
                                               self.target_value(indicator_id))
         return cache[indicator_id]
 
