@@ -9,11 +9,12 @@ from typing import Any
 
 from analysis.errors import Problem, UnknownIndicatorError, ValidationError
 from analysis.periods import Period, PeriodError, parse_period
+from analysis.tolerance import Tolerance, parse_tolerance
 
 BETTER = ("high", "low", None)
 UNITS = ("count", "rate_per_10k", "percent", "score")
 FREQUENCIES = ("monthly", "quarterly", "annual")
-MEASURES = ("snapshot", "flow", "cumulative_ytd", "rolling_12m")
+MEASURES = ("snapshot", "flow", "cumulative_ytd", "rolling_12m", "ratio_ytd")
 YEAR_END_BASES = ("outturn", "same_point", "average_per_period")
 TARGET_RULES = ("none", "tbc", "decrease_on_last_year", "increase_on_previous_year")
 _FREQ_TO_PERIOD = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
@@ -71,6 +72,7 @@ class Indicator:
     dfe: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     year_end_basis: str | None = None  # outturn | same_point | average_per_period
+    tolerance: Tolerance | None = None  # overrides the council's report.tolerance
 
     @property
     def year_end_rule(self) -> str:
@@ -81,7 +83,8 @@ class Indicator:
         """
         if self.year_end_basis:
             return self.year_end_basis
-        return {"cumulative_ytd": "same_point", "flow": "average_per_period"}.get(
+        return {"cumulative_ytd": "same_point", "ratio_ytd": "same_point",
+                "flow": "average_per_period"}.get(
             self.measure, "outturn")
 
     @property
@@ -197,6 +200,13 @@ def parse_indicator(raw: Any, position: int, file: str) -> tuple[Indicator | Non
         except PeriodError as exc:
             problems.append(Problem(file, f"{where}, new_from", str(exc), "use a period label"))
     problems += tp + bp
+    tolerance = None
+    if raw.get("tolerance") is not None:
+        try:
+            tolerance = parse_tolerance(raw["tolerance"])
+        except ValueError as exc:
+            problems.append(Problem(file, f"{where}, tolerance", f"'tolerance' {exc}",
+                                    "or leave it out to use the council's report.tolerance"))
     if problems:
         return None, problems
     return Indicator(
@@ -208,7 +218,7 @@ def parse_indicator(raw: Any, position: int, file: str) -> tuple[Indicator | Non
         service=str(raw.get("service") or ""), portfolio=str(raw.get("portfolio") or ""),
         targets=targets, breaks=breaks, new_from=new_from,
         dfe=dict(raw.get("dfe") or {}), notes=tuple(str(n) for n in raw.get("notes") or ()),
-        year_end_basis=raw.get("year_end_basis"),
+        year_end_basis=raw.get("year_end_basis"), tolerance=tolerance,
     ), []
 
 

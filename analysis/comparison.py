@@ -19,6 +19,7 @@ from analysis.series import (
     latest_on_or_before,
     value_at,
 )
+from analysis.tolerance import Tolerance
 
 COMPARISONS = (
     "previous_period",
@@ -42,11 +43,18 @@ RULE_TO_COMPARISON = {
 }
 
 
-def direction(change: float, tolerance: float = 0.0) -> str:
-    """``up``, ``down`` or ``same`` for a change; within ``tolerance`` counts as same."""
+def direction(change: float, tolerance: float | Tolerance = 0.0,
+              baseline: float | None = None) -> str:
+    """``up``, ``down`` or ``same`` for a change; within ``tolerance`` counts as same.
+
+    ``tolerance`` is an amount in the indicator's unit, or a :class:`Tolerance`
+    that may be a percentage of ``baseline`` (the figure compared with).
+    """
     if change is None or math.isnan(change):
         return ""
-    if abs(change) <= tolerance:
+    if isinstance(tolerance, Tolerance):
+        tolerance = tolerance.threshold(baseline)
+    if abs(change) <= tolerance + 1e-12:
         return "same"
     return "up" if change > 0 else "down"
 
@@ -69,6 +77,7 @@ class Baseline:
     wanted: str | None = None  # for rule targets: "high" (increase) or "low" (decrease)
     note: str = ""
     on_count: bool = False  # a target set on the number behind a rate
+    exact: bool = False  # targets: no tolerance, a figure is either on target or not
 
 
 _NONE = Baseline("", float("nan"))
@@ -104,12 +113,13 @@ def target_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) ->
         note = target.describe if target else "no target recorded"
         return Baseline(p.year().label, float("nan"), note=note)
     if target.rule == "value" and target.value is None:
-        return Baseline(p.year().label, float(target.count), note=target.describe, on_count=True)
+        return Baseline(p.year().label, float(target.count), note=target.describe, on_count=True,
+                        exact=True)
     if target.rule == "value":
-        return Baseline(p.year().label, float(target.value), note=target.describe)
+        return Baseline(p.year().label, float(target.value), note=target.describe, exact=True)
     last = _from_obs(value_at(index, ind, area, last_year_end(p)))
     wanted = "low" if target.rule == "decrease_on_last_year" else "high"
-    return Baseline(last.period, last.value, wanted=wanted, note=target.describe)
+    return Baseline(last.period, last.value, wanted=wanted, note=target.describe, exact=True)
 
 
 def baselines(index: SeriesIndex, ind: Indicator, council: str, england: str,
@@ -134,15 +144,23 @@ def baselines(index: SeriesIndex, ind: Indicator, council: str, england: str,
 
 
 def compare_one(ind: Indicator, current: Observation, base: Baseline,
-                tolerance: float = 0.0) -> dict:
-    """One scorecard row's comparison fields."""
+                tolerance: float | Tolerance = 0.0) -> dict:
+    """One scorecard row's comparison fields.
+
+    The indicator's own tolerance, when it has one, overrides ``tolerance``.
+    Targets are exempt: a figure a hair's breadth off target is off target.
+    """
     figure = current.count if base.on_count else current.value
     decimals = 0 if base.on_count else ind.decimals
     if math.isnan(base.value) or math.isnan(figure):
         return {"baseline_period": base.period, "baseline_value": base.value,
                 "change": float("nan"), "direction": "", "judgement": "n/a"}
     change = round(round(figure, decimals) - round(base.value, decimals), decimals + 2)
-    dirn = direction(change, tolerance)
+    if ind.tolerance is not None:
+        tolerance = ind.tolerance
+    if base.exact:
+        tolerance = 0.0
+    dirn = direction(change, tolerance, base.value)
     better = base.wanted or ind.better
     judged = judgement(dirn, better)
     if base.wanted and dirn == "same":
@@ -171,7 +189,7 @@ def is_exception(rows: Sequence[dict], rule: Sequence[str], signal: str = "") ->
 
 def scorecard(index: SeriesIndex, catalogue: Catalogue, council: str, england: str,
               quarter: Period, rule: Sequence[str] = DEFAULT_EXCEPTION_RULE,
-              tolerance: float = 0.0) -> pd.DataFrame:
+              tolerance: float | Tolerance = 0.0) -> pd.DataFrame:
     """The quarter's scorecard: one row per indicator x comparison (``SCORECARD_COLUMNS``).
 
     Indicators with no figure in the quarter are left out. Extra columns:

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from analysis.errors import ConfigError
+from analysis.tolerance import NO_TOLERANCE, Tolerance, parse_tolerance
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_ROOT.parent
@@ -147,7 +148,7 @@ class CouncilConfig:
     neighbours: tuple[Area, ...]
     exception_rule: tuple[str, ...] = DEFAULT_EXCEPTION_RULE
     suppress_below: int = 5
-    tolerance: float = 0.0
+    tolerance: Tolerance = NO_TOLERANCE
     draft_commentary: str = "below"  # below | replace | off: the generated draft's place
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -183,6 +184,13 @@ def _exception_rule(report: dict, path: Path) -> tuple[str, ...]:
     return tuple(rule)
 
 
+def _tolerance(report: dict, path: Path) -> Tolerance:
+    try:
+        return parse_tolerance(report.get("tolerance"))
+    except ValueError as exc:
+        raise ConfigError(f"{path}: report.tolerance {exc}") from None
+
+
 def _draft_mode(report: dict, path: Path) -> str:
     mode = str(report.get("draft_commentary", "below"))
     if mode not in ("below", "replace", "off"):
@@ -211,7 +219,7 @@ def parse_council(raw: Any, path: Path) -> CouncilConfig:
         neighbours=tuple(_area(a, "neighbours.areas", path) for a in areas),
         exception_rule=_exception_rule(report, path),
         suppress_below=int(report.get("suppress_below", 5)),
-        tolerance=float(report.get("tolerance", 0.0)),
+        tolerance=_tolerance(report, path),
         draft_commentary=_draft_mode(report, path),
         extra={k: v for k, v in raw.items() if k not in {"council", "region", "england",
                                                           "neighbours", "report"}},

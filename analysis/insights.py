@@ -110,16 +110,34 @@ def crossing_for(index: SeriesIndex, ind: Indicator, series: pd.Series, freq: st
                              f"({bench.iloc[-1]:,.1f} in {latest_p.label})")
 
 
+MIN_IN_YEAR_POINTS = 2
+"""A year-end projection needs at least this many figures from the year so far."""
+
+
+def projection_measure(ind: Indicator) -> str | None:
+    """How the year-end is projected for ``ind``, or None when it has no year-end outturn.
+
+    Counts and rates of a flow add up over the year; a year-to-date count carries
+    on from where it is; a snapshot, a rolling total and a year-to-date ratio (the
+    share of assessments in time so far this year) are projected as a level. An
+    in-period percentage (this month's share) has no year-end outturn of its own.
+    """
+    if ind.measure == "flow" and ind.unit in ("percent", "score"):
+        return None
+    return {"ratio_ytd": "snapshot"}.get(ind.measure, ind.measure)
+
+
 def year_end_for(index: SeriesIndex, ind: Indicator, area: str, series: pd.Series,
                  current: Period, target: float | None):
     """Projected outturn for the current financial year, from the year to date."""
     from analysis.forecasting import project_year_end
 
-    if current.freq == "year" or ind.frequency == "annual":
+    measure = projection_measure(ind)
+    if current.freq == "year" or ind.frequency == "annual" or measure is None:
         return None
     s = series.dropna()
     in_year = s[[p.fy == current.fy for p in s.index]]
-    if in_year.empty:
+    if len(in_year) < MIN_IN_YEAR_POINTS:
         return None
     earlier = {}
     for fy in sorted({p.fy for p in s.index if p.fy < current.fy}):
@@ -127,7 +145,6 @@ def year_end_for(index: SeriesIndex, ind: Indicator, area: str, series: pd.Serie
         if len(part) == current.per_year:
             earlier[fy] = part
     last = value_at(index, ind, area, Period(current.fy - 1, "year"))
-    measure = ind.measure
     if target is not None and measure == "flow":
         target = target * current.per_year  # a flow's target is set per period
     try:

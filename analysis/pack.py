@@ -123,10 +123,12 @@ def build_pack(data: ProjectData, quarter: Period, as_of: str | None = None) -> 
 
 
 def add_signals(pack: Pack) -> pd.DataFrame:
-    """Scorecard with the SPC ``signal`` and ``signal_rule`` per indicator, exceptions updated.
+    """Scorecard with the SPC ``signal``, ``signal_rule`` and ``assurance``, exceptions updated.
 
     ``signal`` is ``special_cause_improvement``, ``special_cause_concern``,
     ``common_cause`` or ``too_short`` (with the reason in ``signal_note``).
+    ``assurance`` is ``consistently_passing``, ``consistently_failing``,
+    ``hit_or_miss``, ``no_target`` or empty (too short for SPC).
     """
     from analysis.comparison import is_exception
     from analysis.insights import analysis_series, spc_for
@@ -143,6 +145,7 @@ def add_signals(pack: Pack) -> pd.DataFrame:
         card.loc[mask, "signal"] = var["signal"]
         card.loc[mask, "signal_rule"] = var.get("rule") or ""
         card.loc[mask, "signal_note"] = var.get("message", "")
+        card.loc[mask, "assurance"] = var.get("assurance") or ""
         rows = card[mask].to_dict("records")
         card.loc[mask, "exception"] = is_exception(rows, rule, var["signal"])
     card["exception"] = card["exception"].astype(bool)

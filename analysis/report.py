@@ -87,6 +87,13 @@ def overview_summary(pack: Pack) -> str:
     text = (f"<p>{len(pack.reported)} indicators have a figure for {pack.quarter.label}. "
             f"<strong>{len(names)} need an exception report</strong> ({listed}). "
             f"An indicator is an exception when it is {html.escape(rule)}.</p>")
+    tolerance = pack.data.council.tolerance
+    if tolerance.amount > 0:
+        text += (f"<p>Changes of {tolerance.describe()} or less (of the earlier figure, for a "
+                 "percentage) are shown as the same; targets take no tolerance.</p>"
+                 if tolerance.relative else
+                 f"<p>Changes of {tolerance.describe()} or less (in each indicator's unit) are "
+                 "shown as the same; targets take no tolerance.</p>")
     if missing:
         text += (f"<p>{missing} catalogue indicators have no figure this quarter and are "
                  "not shown.</p>")
@@ -111,12 +118,14 @@ def overview_table(pack: Pack) -> str:
         for comp in COMPARISONS:
             row[COMPARISON_LABELS[comp]] = dot_html(r.at[comp, "direction"],
                                                     r.at[comp, "judgement"])
-        row["SPC signal"] = signal_html(first.get("signal", ""), first.get("signal_rule", ""))
+        row["SPC signal"] = signal_html(first.get("signal", ""), first.get("signal_rule", ""),
+                                        ind.better)
+        row["SPC assurance"] = assurance_html(first.get("assurance", ""))
         row["Year-end projection"] = year_end_text(pack, ind_id)
         row["Exception"] = "Yes" if first["exception"] else "No"
         rows.append(row)
     frame = pd.DataFrame(rows)
-    raw = (*(COMPARISON_LABELS[c] for c in COMPARISONS), "SPC signal")
+    raw = (*(COMPARISON_LABELS[c] for c in COMPARISONS), "SPC signal", "SPC assurance")
     return html_table(frame, caption=f"Scorecard, {pack.quarter.label}", raw_columns=raw,
                       row_header="Indicator")
 
@@ -167,15 +176,59 @@ SIGNAL_TEXT = {
     "common_cause": ("Common cause", "signal-common", "common-cause variation (noise)"),
     "too_short": ("Too short", "signal-short", "too few points for SPC"),
 }
+ASSURANCE_TEXT = {
+    "consistently_passing": ("Passing", "signal-better", "P",
+                             "the process limits are all on the right side of the target: "
+                             "it will consistently meet it"),
+    "consistently_failing": ("Failing", "signal-worse", "F",
+                             "the process limits are all on the wrong side of the target: "
+                             "it will not meet it without a change in the process"),
+    "hit_or_miss": ("Hit or miss", "signal-neutral", "?",
+                    "the target lies between the process limits: it will be met in some "
+                    "periods and missed in others"),
+    "no_target": ("Not assessed", "signal-short", "",
+                  "no numeric target on this measure (or no better direction) to judge "
+                  "assurance against"),
+}
 
 
-def signal_html(signal: str, rule: str = "") -> str:
-    """The SPC signal as a labelled badge (text, not colour alone)."""
+def _icon(letter: str) -> str:
+    """A Making Data Count style round icon; decorative, the badge's text says the same."""
+    if not letter:
+        return ""
+    return ('<svg class="mdc-icon" aria-hidden="true" focusable="false" viewBox="0 0 20 20" '
+            'width="18" height="18"><circle cx="10" cy="10" r="9.5" fill="currentColor"/>'
+            '<text x="10" y="14.5" text-anchor="middle" font-size="13" font-weight="bold" '
+            f'font-family="Arial, sans-serif" fill="#fff">{html.escape(letter)}</text></svg>')
+
+
+def _variation_letter(signal: str, better: str | None) -> str:
+    """H or L for a special cause (higher or lower than expected), a dash for noise."""
+    if signal == "common_cause":
+        return "\u2013"
+    if signal in ("special_cause_improvement", "special_cause_concern") and better:
+        high = (better == "high") == (signal == "special_cause_improvement")
+        return "H" if high else "L"
+    return ""
+
+
+def signal_html(signal: str, rule: str = "", better: str | None = None) -> str:
+    """The SPC signal as a labelled badge with its icon (text, not colour alone)."""
     if not signal or signal not in SIGNAL_TEXT:
         return ""
     label, css, words = SIGNAL_TEXT[signal]
     title = f"{words}; rule: {rule.replace('_', ' ')}" if rule else words
-    return f'<span class="signal {css}" title="{html.escape(title)}">{label}</span>'
+    icon = _icon(_variation_letter(signal, better))
+    return f'<span class="signal {css}" title="{html.escape(title)}">{icon}{label}</span>'
+
+
+def assurance_html(assurance: str) -> str:
+    """SPC assurance against the target as a labelled badge with its P / F / ? icon."""
+    if not assurance or assurance not in ASSURANCE_TEXT:
+        return '<span class="signal signal-short" title="too few points for SPC">n/a</span>'
+    label, css, letter, words = ASSURANCE_TEXT[assurance]
+    return (f'<span class="signal {css}" title="{html.escape(words)}">{_icon(letter)}'
+            f"{label}</span>")
 
 
 def year_end_text(pack: Pack, indicator_id: str) -> str:

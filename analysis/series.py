@@ -12,7 +12,7 @@ from analysis.catalogue import Indicator
 from analysis.loading import SN_CODE
 from analysis.periods import Period, parse_period
 
-_LEVEL_MEASURES = ("snapshot", "rolling_12m", "cumulative_ytd")
+_LEVEL_MEASURES = ("snapshot", "rolling_12m", "cumulative_ytd", "ratio_ytd")
 """Measures whose value at a period's end is the value for the whole period."""
 
 

@@ -568,7 +568,8 @@ def variation(
         ``special_cause_neutral``, ``common_cause`` or ``too_short``), ``rule``,
         ``n_points`` (observed points in the latest segment), ``trial_limits``
         (True below 13 points: the limits will move as points are added),
-        ``period``, ``value``, ``mean``, ``lpl``, ``upl`` and a plain-English
+        ``period``, ``value``, ``mean``, ``lpl``, ``upl``, ``assurance`` (against
+        the target given to :func:`xmr`; empty when too short) and a plain-English
         ``message``. Fewer than 6 observed points in the latest segment gives
         ``too_short``: the limits rest on too few moving ranges to judge.
     """
@@ -618,5 +619,6 @@ def _summary(signal: str, rule: str, n: int, last: pd.Series | None, message: st
         "mean": pick("mean"),
         "lpl": pick("lpl"),
         "upl": pick("upl"),
+        "assurance": "" if signal == TOO_SHORT or last is None else pick("assurance"),
         "message": message,
     }

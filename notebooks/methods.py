@@ -65,6 +65,14 @@ report.show(report.sources_list(pack))
 # is **common cause**: the ordinary ups and downs of the process, which an arrow alone would
 # over-read. Limits are recalculated from each recorded series break. With fewer than 6
 # points there is no SPC judgement, and below 13 the limits are trial limits.
+#
+# The overview's icons follow Making Data Count, always with the words beside them:
+# **H** or **L** marks a special cause above or below the expected range (labelled
+# *Improvement* or *Concern* by the indicator's polarity), a dash marks common cause.
+# **Assurance** asks whether the process, as it runs now, will meet its numeric target:
+# **P** *Passing* when both process limits are on the right side of the target, **F**
+# *Failing* when both are on the wrong side (the target will not be met without a change
+# in the process), and **?** *Hit or miss* when the target lies between the limits.
 
 # %% [markdown]
 # ## Forecasts and how accurate they have been

@@ -62,7 +62,9 @@ def test_page_renders_charts_without_console_errors(folder, name, min_svgs):
     result = chromium(folder / f"{name}.html", "--dump-dom")
     dom = result.stdout
     assert "<h1>" in dom and "</main>" in dom
-    svgs = re.findall(r"<svg\b[^>]*>(.*?)</svg>", dom, flags=re.S)
+    found = re.findall(r"<svg\b([^>]*)>(.*?)</svg>", dom, flags=re.S)
+    # charts, not the overview's decorative SPC icons (hidden from assistive technology)
+    svgs = [body for attrs, body in found if 'aria-hidden="true"' not in attrs]
     assert len(svgs) >= min_svgs
     assert all(len(body) > 1000 and "<path" in body for body in svgs)  # drawn, not empty
     assert console_problems(result.stderr) == []

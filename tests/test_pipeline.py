@@ -109,7 +109,7 @@ def test_scorecard_csv_has_exactly_the_agreed_columns(folder):
     # the agreed columns come first, in order; the SPC signal columns were added after them
     # (pipeline.SIGNAL_COLUMNS) and are the only extras
     assert list(card.columns[: len(agreed)]) == agreed
-    assert list(card.columns[len(agreed) :]) == ["signal", "signal_rule"]
+    assert list(card.columns[len(agreed) :]) == ["signal", "signal_rule", "assurance"]
     assert set(card["exception"]) == {"true"}  # every indicator reported this quarter is one
     flagged = card.loc[card["exception"] == "true", "indicator_id"].unique().tolist()
     assert flagged == [e[0] for e in EXCEPTIONS]

@@ -1,0 +1,56 @@
+"""Year-end projections only where a year-end outturn means something, in the right units."""
+
+from pathlib import Path
+
+import pytest
+
+from analysis.insights import projection_measure
+from analysis.report import open_pack
+from tests.test_comparison import make_indicator
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("unit", "measure", "expected"),
+    [
+        ("count", "flow", "flow"),  # contacts in the month add up to the year's contacts
+        ("rate_per_10k", "flow", "flow"),
+        ("percent", "flow", None),  # this month's share has no year-end of its own
+        ("percent", "cumulative_ytd", "cumulative_ytd"),  # reviewed so far builds up
+        ("percent", "ratio_ytd", "snapshot"),  # share in time so far: a level
+        ("rate_per_10k", "snapshot", "snapshot"),
+    ],
+)
+def test_projection_measure_follows_unit_and_measure(unit, measure, expected):
+    assert projection_measure(make_indicator(unit=unit, measure=measure)) == expected
+
+
+@pytest.fixture(scope="module")
+def q3():
+    return open_pack(REPO, "2017-18 Q3")
+
+
+def test_no_percentage_is_projected_above_100(q3):
+    # in-month percentages (contacts to referral 45%) once summed to a 540% "year-end"
+    for ind_id in q3.reported:
+        ye = q3.insight(ind_id).year_end
+        if ye is not None and q3.indicator(ind_id).unit == "percent":
+            assert ye.estimate <= 100
+    assert q3.insight("contacts_to_referral").year_end is None
+
+
+def test_contacts_year_end_is_the_run_rate_of_the_months_so_far(q3):
+    # April-December 2017: 8,145 contacts in nine months, so 10,860 over twelve
+    ye = q3.insight("contacts").year_end
+    assert ye.method == "run_rate"
+    assert ye.estimate == pytest.approx(10860.0)
+    assert ye.lower < 10860 < ye.upper
+
+
+def test_repeat_cp_plans_year_to_date_share_is_projected_as_a_level():
+    pack = open_pack(REPO, "2015-16 Q2")
+    ye = pack.insight("cp_second_plan").year_end
+    # 17.1% at September, year to date; it was projected to 34.2% when treated as a running total
+    assert ye.estimate == pytest.approx(17.1, abs=3.0)
+    assert 0 <= ye.lower < 17.1 < ye.upper <= 100
