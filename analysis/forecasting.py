@@ -62,12 +62,20 @@ from analysis.periods import Period, format_period, parse_period, period_style
 
 MIN_POINTS = 5
 """Fewer comparable points than this: no forecast."""
-METHODS = ("naive", "drift", "linear", "damped")
+METHODS = ("naive", "ses", "drift", "linear", "combined", "damped")
 """Forecast methods, simplest first."""
-METHOD_MIN_POINTS = {"naive": 2, "drift": 3, "linear": 3, "damped": 10}
+DEFAULT_METHOD = "ses"
+"""The method :func:`select_method` keeps unless another beats it by :data:`SELECTION_MARGIN`."""
+METHOD_MIN_POINTS = {
+    "naive": 2, "ses": 2, "drift": 3, "linear": 3, "combined": 3, "damped": 10,
+}  # fmt: skip
 """Points a method needs before it is fitted or back-tested."""
-SELECTION_MARGIN = 0.2
-"""A more complex method must beat a simpler one's back-test MASE by this fraction."""
+SELECTION_MARGIN = 0.8
+"""Another method replaces the current choice only if its back-test MASE is this much lower."""
+SES_ALPHA = 0.6
+"""Smoothing weight of ``ses`` (and of the ``ses`` member of ``combined``)."""
+DRIFT_DAMPING = 0.5
+"""Per-step damping of the slope in the ``combined`` method's damped-drift member."""
 BACKTEST_MIN_TRAIN = 3
 """Smallest training window in the back-test."""
 BACKTEST_MAX_ORIGINS = 8
@@ -255,7 +263,51 @@ def _damped(y: np.ndarray, horizon: int, level: float) -> np.ndarray:
     return frame[["mean", "pi_lower", "pi_upper"]].to_numpy().T
 
 
-_FITTERS = {"naive": _naive, "drift": _drift, "linear": _linear, "damped": _damped}
+def _ses_fit(y: np.ndarray, alpha: float = SES_ALPHA) -> tuple[float, float]:
+    """Return the final level and RMS one-step error of SES started at the first value.
+
+    Neither ``alpha`` nor the start is estimated, so all ``n - 1`` one-step
+    errors are genuine out-of-sample errors and the sigma keeps ``n - 1`` df.
+    """
+    level, sq = float(y[0]), 0.0
+    for value in y[1:]:
+        err = value - level
+        sq += err * err
+        level += alpha * err
+    return level, math.sqrt(sq / max(y.size - 1, 1))
+
+
+def _ses(y: np.ndarray, horizon: int, level: float) -> np.ndarray:
+    lvl, sigma = _ses_fit(y)
+    h = np.arange(1, horizon + 1)
+    half = _tq(level, y.size - 1) * sigma * np.sqrt(1 + SES_ALPHA**2 * (h - 1))
+    est = np.full(horizon, lvl)
+    return np.vstack([est, est - half, est + half])
+
+
+def _damping_sums(horizon: int) -> np.ndarray:
+    """Cumulative damped steps ``phi + phi**2 + ... + phi**h`` for h = 1..horizon."""
+    return np.cumsum(DRIFT_DAMPING ** np.arange(1, horizon + 1))
+
+
+def _damped_drift(y: np.ndarray, horizon: int, level: float) -> np.ndarray:
+    slope, sigma = _drift_fit(y)
+    h = np.arange(1, horizon + 1)
+    steps = _damping_sums(horizon)
+    est = y[-1] + slope * steps
+    half = _tq(level, y.size - 2) * sigma * np.sqrt(h + steps**2 / (y.size - 1))
+    return np.vstack([est, est - half, est + half])
+
+
+def _combined(y: np.ndarray, horizon: int, level: float) -> np.ndarray:
+    """Equal-weight mean of naive, ses and damped drift; bounds are the mean bounds."""
+    return np.mean([f(y, horizon, level) for f in (_naive, _ses, _damped_drift)], axis=0)
+
+
+_FITTERS = {
+    "naive": _naive, "ses": _ses, "drift": _drift, "linear": _linear,
+    "combined": _combined, "damped": _damped,
+}  # fmt: skip
 
 
 def fit_method(y: Sequence[float], method: str, horizon: int, level: float = 80) -> pd.DataFrame:
@@ -295,29 +347,47 @@ def simulate_paths(
 
     Gaussian innovations with the fitted sigma; the drift's slope and the
     line's coefficients are drawn from their sampling distribution, so the
-    paths carry parameter uncertainty; ``damped`` uses statsmodels' simulation.
+    paths carry parameter uncertainty; ``ses`` paths follow its local-level
+    model (the level moves by ``alpha`` times each innovation); ``combined``
+    paths are the mean of its members' paths driven by the same innovations;
+    ``damped`` uses statsmodels' simulation.
     """
     arr = np.asarray(y, dtype=float)
     rng = np.random.default_rng(seed)
-    n = arr.size
     noise = rng.standard_normal((n_paths, horizon))
+    if method == "damped":
+        res = _damped_fit(arr)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sims = res.simulate(horizon, anchor="end", repetitions=n_paths, rng=rng)
+        return np.asarray(sims, dtype=float).reshape(horizon, n_paths).T
+    if method == "combined":
+        members = ("naive", "ses", "damped_drift")
+        return np.mean([_member_paths(arr, m, noise, rng) for m in members], axis=0)
+    return _member_paths(arr, method, noise, rng)
+
+
+def _member_paths(
+    arr: np.ndarray, method: str, noise: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    n_paths, horizon = noise.shape
+    n = arr.size
     if method == "naive":
         sigma = math.sqrt(np.mean(np.diff(arr) ** 2))
         return arr[-1] + np.cumsum(sigma * noise, axis=1)
-    if method == "drift":
+    if method == "ses":
+        lvl, sigma = _ses_fit(arr)
+        e = sigma * noise
+        return lvl + SES_ALPHA * (np.cumsum(e, axis=1) - e) + e
+    if method in ("drift", "damped_drift"):
         slope, sigma = _drift_fit(arr)
+        steps = np.arange(1, horizon + 1) if method == "drift" else _damping_sums(horizon)
         slopes = slope + sigma / math.sqrt(n - 1) * rng.standard_normal((n_paths, 1))
-        return arr[-1] + np.cumsum(slopes + sigma * noise, axis=1)
-    if method == "linear":
-        beta, cov, sigma = _linear_fit(arr)
-        coefs = rng.multivariate_normal(beta, cov, size=n_paths)
-        t = np.arange(n, n + horizon)
-        return coefs[:, [0]] + coefs[:, [1]] * t + sigma * noise
-    res = _damped_fit(arr)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        sims = res.simulate(horizon, anchor="end", repetitions=n_paths, rng=rng)
-    return np.asarray(sims, dtype=float).reshape(horizon, n_paths).T
+        return arr[-1] + slopes * steps + np.cumsum(sigma * noise, axis=1)
+    beta, cov, sigma = _linear_fit(arr)
+    coefs = rng.multivariate_normal(beta, cov, size=n_paths)
+    t = np.arange(n, n + horizon)
+    return coefs[:, [0]] + coefs[:, [1]] * t + sigma * noise
 
 
 # --- back-test and selection ---------------------------------------------------------------
@@ -422,7 +492,12 @@ def select_method(
     candidates: Sequence[str] = METHODS,
     level: float = 80,
 ) -> Selection:
-    """Choose the method with the lowest back-test MASE; a tie goes to the simpler one.
+    """Keep :data:`DEFAULT_METHOD` unless another method's back-test MASE is far lower.
+
+    Starting from the default (or the simplest candidate when the default is not
+    among them), each candidate in order of simplicity replaces the current
+    choice only when its back-test MASE is below ``1 - SELECTION_MARGIN`` times
+    the current choice's.
 
     Parameters
     ----------
@@ -454,8 +529,8 @@ def _select(s: pd.Series, horizon: int, candidates: Sequence[str], level: float)
     tried = [b for b in tried if b.n_origins > 0]
     if not tried:
         raise ForecastError(f"no method can be back-tested on {n} points; at least {MIN_POINTS}")
-    best = tried[0]  # tried is in order of simplicity
-    for b in tried[1:]:
+    best = next((b for b in tried if b.method == DEFAULT_METHOD), tried[0])
+    for b in tried:  # in order of simplicity, so a tie goes to the simpler method
         if b.mase < best.mase * (1 - SELECTION_MARGIN) - 1e-9:
             best = b
     return Selection(best.method, best, tuple(tried))
@@ -484,6 +559,10 @@ class Forecast:
     level : float
     last_period : Period or None
         The last observed period.
+    history : pandas.Series
+        The comparable points the forecast was made from.
+    bounds : (float or None, float or None)
+        The limits estimates and intervals were clipped to (None: no limit).
     """
 
     frame: pd.DataFrame
@@ -495,6 +574,7 @@ class Forecast:
     level: float = 80
     last_period: Period | None = None
     history: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
+    bounds: tuple[float | None, float | None] = (None, None)
 
     @property
     def ok(self) -> bool:
@@ -513,6 +593,7 @@ def forecast(
     level: float = 80,
     breaks: Iterable[str | Period] = (),
     method: str | None = None,
+    bounds: tuple[float | None, float | None] | None = None,
 ) -> Forecast:
     """Forecast ``series`` ``horizon`` periods ahead with a level% interval.
 
@@ -528,6 +609,10 @@ def forecast(
         Series breaks; only points since the latest are used.
     method : str, optional
         Force a method; by default :func:`select_method` chooses by back-test.
+    bounds : (float or None, float or None), optional
+        Limits the quantity cannot pass, e.g. ``(0, 100)`` for a percentage;
+        estimates and interval bounds are clipped to them. By default
+        ``(0, None)`` when every comparable value is at least 0, else none.
 
     Returns
     -------
@@ -548,10 +633,33 @@ def forecast(
     else:
         _check_method(method, n)
         chosen = backtest(s, method, horizon, level)
-    est, lower, upper = _FITTERS[chosen.method](_grid(s)[0], horizon, level)
+    limits = default_bounds(s) if bounds is None else tuple(bounds)
+    est, lower, upper = clip_to_bounds(_FITTERS[chosen.method](_grid(s)[0], horizon, level), limits)
     frame = pd.DataFrame({"period": periods, "estimate": est, "lower": lower, "upper": upper})
     note = _forecast_note(chosen, n, brk, level)
-    return Forecast(frame, chosen.method, n, chosen.mase, chosen.coverage, note, level, last, s)
+    return Forecast(
+        frame, chosen.method, n, chosen.mase, chosen.coverage, note, level, last, s, limits
+    )
+
+
+def default_bounds(series: pd.Series) -> tuple[float | None, float | None]:
+    """``(0, None)`` when no value of ``series`` is negative, else ``(None, None)``."""
+    values = np.asarray(series, dtype=float)
+    return (0.0, None) if values.size and np.nanmin(values) >= 0 else (None, None)
+
+
+def clip_to_bounds(values: np.ndarray, bounds: tuple[float | None, float | None]) -> np.ndarray:
+    """Clip ``values`` (any shape) to ``bounds``; a None bound is no limit.
+
+    Raises
+    ------
+    ForecastError
+        When the lower bound is above the upper bound.
+    """
+    lo, hi = bounds
+    if lo is not None and hi is not None and lo > hi:
+        raise ForecastError(f"bounds {bounds}: the lower limit is above the upper; swap them")
+    return np.clip(values, -np.inf if lo is None else lo, np.inf if hi is None else hi)
 
 
 def _check_method(method: str, n: int) -> None:
@@ -747,7 +855,7 @@ def _classify(
         return Crossing("moving_away", None, None, None, math.nan, benchmark_note=note,
                         sentence=text, **base)  # fmt: skip
     y, _ = _grid(fc.history)
-    paths = simulate_paths(y, fc.method, len(bench), n_paths, seed)
+    paths = clip_to_bounds(simulate_paths(y, fc.method, len(bench), n_paths, seed), fc.bounds)
     first = _first_crossings(paths, bench, sign)
     share = float(np.mean(first < len(bench)))
     if share < 0.5:
