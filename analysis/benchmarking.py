@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.errors import ConfigError
-from analysis.importing import ENGLAND
+from analysis.catalogue import Catalogue
+from analysis.errors import ConfigError, Problem, ValidationError
+from analysis.importing import (
+    EES_FILE,
+    ENGLAND,
+    LAIT_FILE,
+    _indicator_values,
+    council_area_codes,
+    harmonise_codes,
+    read_ees,
+    read_lait,
+)
+from analysis.loading import _parse_periods, read_csv_text
 
 MODEL_2021 = "DfE CSC SN model April 2021"
 MODEL_2025 = "DfE CSC SN model May 2025"
@@ -236,3 +248,193 @@ def write_benchmark(result: pd.DataFrame, out: Path) -> Path:
     notes = out.with_name(out.stem + ".notes.csv")
     result[NOTE_COLUMNS].to_csv(notes, index=False)
     return notes
+
+
+RANK_COLUMNS = [
+    "indicator_id", "area_code", "period", "rank", "of", "quartile", "source", "vintage",
+]  # fmt: skip
+COUNCIL_PREFIXES = ("E06", "E08", "E09", "E10")  # unitary, metropolitan, London, county
+QUARTILES = ("A", "B", "C", "D", "-", "")
+
+
+def council_ranks(
+    values: pd.DataFrame, polarity: Mapping[str, str | None], area_codes: Sequence[str]
+) -> pd.DataFrame:
+    """Each council's national rank and LAIT quartile band, kept for the areas asked for.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        Published values for every area in ``VALUE_COLUMNS`` (from
+        :mod:`analysis.importing`). Only councils (GSS codes starting E06,
+        E08, E09 or E10) are ranked; regions and England are ignored.
+    polarity : Mapping
+        Indicator id -> ``"high"``, ``"low"`` or ``None`` (context measure).
+    area_codes : Sequence of str
+        The councils whose rows are returned (the council and its neighbours).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``RANK_COLUMNS``, one row per kept area, indicator and period, sorted.
+        ``rank`` is 1 for the best value by polarity (ties share the lowest
+        rank) and ``of`` is how many councils had a value that year; a
+        suppressed or missing value has no rank or band and is not counted.
+        ``quartile`` is LAIT's band A-D (see :func:`rank_and_quartile`). A
+        context measure (no polarity) has no rank, since "1 = best" means
+        nothing there, and quartile ``-``, as LAIT shows it.
+    """
+    la = values[values["area_code"].astype(str).str.startswith(COUNCIL_PREFIXES)]
+    la = la.reset_index(drop=True)
+    if la.empty:
+        return pd.DataFrame(columns=RANK_COLUMNS)
+    better = la["indicator_id"].map(dict(polarity)).fillna("none")
+    ranked = pd.concat([la, rank_and_quartile(la, better)], axis=1)
+    ranked["rank"] = ranked["rank"].where(better.isin(["high", "low"]).to_numpy())
+    ranked["of"] = la.groupby(KEY)["value"].transform("count").astype(int)
+    out = ranked[ranked["area_code"].isin(list(area_codes))]
+    out = out.sort_values(["indicator_id", "area_code", "period"], kind="stable")
+    return out[RANK_COLUMNS].reset_index(drop=True)
+
+
+def build_dfe_ranks(indicators: list[dict], council: dict, source_dir: Path) -> pd.DataFrame:
+    """Rank the council and its neighbours among all councils on every DfE-mapped indicator.
+
+    Values for every council are picked exactly as
+    :func:`analysis.importing.build_dfe_values` picks them for the council's
+    own file (EES before LAIT, a figure before a marker), so a rank is the
+    rank of the figure printed beside it.
+
+    Parameters
+    ----------
+    indicators : list of dict
+        Catalogue entries (``indicators.yml``); those with a ``dfe`` mapping
+        are ranked, with polarity from each entry's ``better``. An entry whose
+        ``unit`` is ``count`` is treated as a context measure (no rank, band
+        ``-``): a count grows with the council's size, so ranking it would put
+        the smallest councils first, and LAIT gives its counts no polarity.
+    council : dict
+        The ``council.yml`` mapping; the council and its neighbours are kept.
+    source_dir : Path
+        Folder holding the DfE files (``LAIT_FILE``, ``EES_FILE``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``RANK_COLUMNS`` (see :func:`council_ranks`). ``indicator_id`` is the
+        catalogue id; ``source`` and ``vintage`` are those of the area's own
+        value (``dfe_ees_2023`` or ``dfe_lait_2023``).
+    """
+    mapped = [entry for entry in indicators if entry.get("dfe")]
+    if not mapped:
+        return pd.DataFrame(columns=RANK_COLUMNS)
+    lait = harmonise_codes(read_lait(Path(source_dir) / LAIT_FILE))
+    ees = harmonise_codes(read_ees(Path(source_dir) / EES_FILE))
+    values = pd.concat([_indicator_values(e, lait, ees) for e in mapped], ignore_index=True)
+    polarity = {e["id"]: None if e.get("unit") == "count" else e.get("better") for e in mapped}
+    areas = [c for c in council_area_codes(council) if c.startswith(COUNCIL_PREFIXES)]
+    return council_ranks(values, polarity, areas)
+
+
+def write_ranks(ranks: pd.DataFrame, out: Path) -> Path:
+    """Write ``RANK_COLUMNS`` to ``out`` (``data/ranks.csv``), sorted, ranks as whole numbers."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frame = ranks[RANK_COLUMNS].sort_values(["indicator_id", "area_code", "period"], kind="stable")
+    frame = frame.astype({"rank": "Int64", "of": "Int64"})
+    frame.to_csv(out, index=False)
+    return out
+
+
+def _whole_numbers(frame: pd.DataFrame, column: str, file: str) -> tuple[pd.Series, list[Problem]]:
+    text = frame[column].str.strip()
+    nums = pd.to_numeric(text.where(text != ""), errors="coerce")
+    bad = (text != "") & (nums.isna() | (nums % 1 != 0) | (nums < 0))
+    problems = [
+        Problem(file, f"line {i + 2}, column '{column}'", f"{frame.at[i, column]!r} is not a "
+                "whole number", f"write {column} as a whole number (1 = best), or leave the "
+                "rank empty where the council has no value; or rebuild the file with outturn init")
+        for i in frame.index[bad][:20]
+    ]  # fmt: skip
+    return nums.where(~bad).astype("Int64"), problems
+
+
+def _rank_row_problems(
+    frame: pd.DataFrame, file: str, catalogue: Catalogue | None
+) -> list[Problem]:
+    problems = []
+    if catalogue is not None:
+        for i in frame.index[~frame["indicator_id"].isin(list(catalogue))][:20]:
+            problems.append(Problem(file, f"line {i + 2}, column 'indicator_id'",
+                                    f"unknown indicator {frame.at[i, 'indicator_id']!r}",
+                                    "add it to data/indicators.yml or correct the id"))  # fmt: skip
+    for i in frame.index[~frame["quartile"].isin(QUARTILES)][:20]:
+        problems.append(Problem(file, f"line {i + 2}, column 'quartile'",
+                                f"{frame.at[i, 'quartile']!r} is not a quartile band",
+                                "write A, B, C or D (A = best quarter), - for a context "
+                                "measure, or leave it empty"))  # fmt: skip
+    return problems
+
+
+def check_ranks(
+    raw: pd.DataFrame, file: str, catalogue: Catalogue | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check and type a raw (all-text) ranks table; return the clean rows and every problem.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        ``data/ranks.csv`` read as text.
+    file : str
+        The file's name, for the messages.
+    catalogue : analysis.catalogue.Catalogue, optional
+        When given, every ``indicator_id`` must be in it.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, list of analysis.errors.Problem)
+        ``RANK_COLUMNS`` with ``rank`` and ``of`` as nullable integers and
+        periods as canonical labels, and the problems (file, line, column, fix).
+    """
+    missing = [c for c in RANK_COLUMNS if c not in raw.columns]
+    if missing:
+        return pd.DataFrame(columns=RANK_COLUMNS), [Problem(
+            file, "header", f"missing column(s) {', '.join(missing)}",
+            f"the header must be {','.join(RANK_COLUMNS)}; rebuild the file with outturn init",
+        )]  # fmt: skip
+    frame = raw[RANK_COLUMNS].astype(str).apply(lambda c: c.str.strip())
+    periods, problems = _parse_periods(frame["period"], file)
+    rank, rank_problems = _whole_numbers(frame, "rank", file)
+    of, of_problems = _whole_numbers(frame, "of", file)
+    problems += rank_problems + of_problems + _rank_row_problems(frame, file, catalogue)
+    for i in frame.index[(rank > of).fillna(False)][:20]:
+        problems.append(Problem(file, f"line {i + 2}, column 'rank'",
+                                f"rank {rank[i]} is more than 'of' ({of[i]})",
+                                "a rank cannot exceed the number of councils ranked; "
+                                "correct it or rebuild the file with outturn init"))  # fmt: skip
+    frame["period"] = frame["period"].map(lambda s: periods[s].label if s in periods else s)
+    return frame.assign(rank=rank, of=of), problems
+
+
+def read_ranks(path: Path, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """Read the optional ``data/ranks.csv``; an absent file gives an empty table.
+
+    Raises
+    ------
+    analysis.errors.ValidationError
+        Listing every bad row (file, line, column and how to fix it).
+    analysis.errors.DataError
+        When the file is not a readable CSV.
+    """
+    if not Path(path).is_file():
+        return empty_ranks()
+    frame, problems = check_ranks(read_csv_text(Path(path)), str(path), catalogue)
+    if problems:
+        raise ValidationError(problems)
+    return frame
+
+
+def empty_ranks() -> pd.DataFrame:
+    """Make an empty ranks table with ``RANK_COLUMNS`` (a project with no ``data/ranks.csv``)."""
+    return pd.DataFrame({c: pd.Series(dtype="Int64" if c in ("rank", "of") else str)
+                         for c in RANK_COLUMNS})  # fmt: skip

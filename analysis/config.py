@@ -64,6 +64,11 @@ class ProjectPaths:
         return self.data / "breakdowns.csv"
 
     @property
+    def ranks_file(self) -> Path:
+        """Optional national ranks and quartile bands (written by ``outturn init``)."""
+        return self.data / "ranks.csv"
+
+    @property
     def commentary_dir(self) -> Path:
         """Commentary Markdown, one folder per quarter."""
         return self.data / "commentary"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.benchmarking import MODEL_2021, MODEL_2025
+from analysis.benchmarking import MODEL_2021, MODEL_2025, build_dfe_ranks, write_ranks
 from analysis.errors import ConfigError
 from analysis.importing import (
     ENGLAND,
@@ -159,8 +159,10 @@ def init_project(
     project: Path, query: str, model: str = DEFAULT_MODEL, source_dir: Path | None = None,
     force: bool = False,
 ) -> dict:  # fmt: skip
-    """Write ``data/council.yml``, ``indicators.yml``, ``sources.yml`` and ``values/dfe.csv``.
+    """Write ``data/council.yml``, ``indicators.yml``, ``sources.yml``, ``values/dfe.csv``.
 
+    Also writes ``data/ranks.csv``: the council's and its neighbours' national
+    rank and quartile band (:func:`analysis.benchmarking.build_dfe_ranks`).
     Returns the council mapping written. Refuses to overwrite an existing
     ``council.yml`` unless ``force``.
     """
@@ -182,4 +184,6 @@ def init_project(
     _write_yaml(data / "sources.yml", sources(source_dir), made_by)
     values = build_dfe_values(indicators["indicators"], council, source_dir)
     values.to_csv(data / "values" / "dfe.csv", index=False)
+    ranks = build_dfe_ranks(indicators["indicators"], council, source_dir)
+    write_ranks(ranks, data / "ranks.csv")
     return council

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from analysis.benchmarking import check_ranks, empty_ranks
 from analysis.catalogue import Catalogue, parse_catalogue
 from analysis.config import CouncilConfig, ProjectPaths, parse_council, read_yaml
 from analysis.errors import ConfigError, DataError, Problem, ValidationError
-from analysis.loading import commentary_problems, read_breakdowns, read_values
+from analysis.loading import commentary_problems, read_breakdowns, read_csv_text, read_values
 
 
 @dataclass
@@ -23,6 +24,7 @@ class ProjectData:
     sources: dict[str, dict[str, Any]]
     values: pd.DataFrame
     breakdowns: pd.DataFrame
+    ranks: pd.DataFrame = field(default_factory=empty_ranks)  # data/ranks.csv, if present
 
 
 def _yaml(path, problems: list[Problem]) -> Any:
@@ -69,6 +71,21 @@ def _breakdowns(paths: ProjectPaths, problems: list[Problem]) -> pd.DataFrame:
     return pd.DataFrame()
 
 
+def _ranks(paths: ProjectPaths, catalogue: Catalogue | None,
+           problems: list[Problem]) -> pd.DataFrame:
+    if not paths.ranks_file.is_file():
+        return empty_ranks()
+    try:
+        raw = read_csv_text(paths.ranks_file)
+    except DataError as exc:
+        message, _, fix = str(exc).split(": ", 1)[-1].partition("; ")
+        problems.append(Problem(str(paths.ranks_file), "", message, fix or "correct it"))
+        return empty_ranks()
+    ranks, rank_problems = check_ranks(raw, str(paths.ranks_file), catalogue)
+    problems += rank_problems
+    return ranks
+
+
 def inspect_project(paths: ProjectPaths) -> tuple[ProjectData | None, list[Problem]]:
     """Read and check every input file; return the data (if readable) and all problems."""
     problems: list[Problem] = []
@@ -89,9 +106,10 @@ def inspect_project(paths: ProjectPaths) -> tuple[ProjectData | None, list[Probl
     if catalogue is not None:
         problems += commentary_problems(paths.commentary_dir, catalogue)
     breakdowns = _breakdowns(paths, problems)
+    ranks = _ranks(paths, catalogue, problems)
     if problems or council is None or catalogue is None:
         return None, problems
-    data = ProjectData(paths, council, catalogue, sources, values, breakdowns)
+    data = ProjectData(paths, council, catalogue, sources, values, breakdowns, ranks)
     return data, []
 
 

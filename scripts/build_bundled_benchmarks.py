@@ -1,9 +1,10 @@
-"""Write data/values/dfe.csv: published DfE benchmarks for the bundled council's catalogue.
+"""Write data/values/dfe.csv and data/ranks.csv: DfE benchmarks for the bundled catalogue.
 
 Reads the repository's data/indicators.yml and data/council.yml (waiting for
 them to appear, up to --wait seconds) and the DfE files in --source-dir, then
 writes the council's, its neighbours', its region's and England's values for
-every catalogue entry carrying a ``dfe:`` mapping.
+every catalogue entry carrying a ``dfe:`` mapping, and the council's and its
+neighbours' national rank and quartile band on those entries (data/ranks.csv).
 
     .venv/bin/python scripts/build_bundled_benchmarks.py [--source-dir ../shared/data]
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from analysis.benchmarking import build_dfe_ranks, write_ranks
 from analysis.importing import build_dfe_values
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +34,7 @@ def wait_for(paths: list[Path], seconds: float) -> None:
 
 
 def main() -> None:
-    """Build the bundled council's DfE values file."""
+    """Build the bundled council's DfE values file and its ranks file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=ROOT)
     parser.add_argument("--source-dir", type=Path, default=ROOT.parent / "shared" / "data")
@@ -49,6 +51,9 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     values.to_csv(out, index=False)
     print(f"wrote {len(values)} rows for {values['indicator_id'].nunique()} indicators to {out}")
+    ranks = write_ranks(build_dfe_ranks(catalogue["indicators"], council, args.source_dir),
+                        data / "ranks.csv")  # fmt: skip
+    print(f"wrote national ranks to {ranks}")
 
 
 if __name__ == "__main__":
