@@ -74,7 +74,8 @@ def source_lines(source: str, width: int = 100) -> list[str]:
 
 def history_chart(frame: pd.DataFrame, *, title: str, unit_label: str, source: str = "",
                   target: float | None = None, fan: pd.DataFrame | None = None,
-                  description: str | None = None) -> alt.Chart:
+                  description: str | None = None,
+                  band: pd.DataFrame | None = None) -> alt.Chart:
     """The council against its statistical neighbours and England over time.
 
     Parameters
@@ -90,6 +91,9 @@ def history_chart(frame: pd.DataFrame, *, title: str, unit_label: str, source: s
         Forecast: ``date``, ``period``, ``estimate``, ``lower``, ``upper``.
     description : str, optional
         Alt text; generated from the data when not given.
+    band : DataFrame, optional
+        The statistical neighbours' range, shaded: ``date``, ``period``, ``low``,
+        ``high``, ``n`` (how many neighbours had a figure).
     """
     names = list(dict.fromkeys(frame["series"]))
     colours = [PALETTE[[0, 3, 4, 5, 1, 2][i % 6]] for i in range(len(names))]
@@ -112,6 +116,12 @@ def history_chart(frame: pd.DataFrame, *, title: str, unit_label: str, source: s
             x="date:T", y=alt.Y("lower:Q", title=unit_label), y2="upper:Q"))
         layers.append(alt.Chart(fan).mark_line(strokeDash=[2, 2], color=PALETTE[0]).encode(
             x="date:T", y="estimate:Q"))
+    if band is not None and not band.empty:
+        band_tip = [alt.Tooltip("period:N"), alt.Tooltip("low:Q", format=",.1f", title="Lowest"),
+                    alt.Tooltip("high:Q", format=",.1f", title="Highest"),
+                    alt.Tooltip("n:Q", title="Neighbours with data")]
+        layers.insert(0, alt.Chart(band).mark_area(opacity=0.16, color=PALETTE[3]).encode(
+            x="date:T", y=alt.Y("low:Q", title=unit_label), y2="high:Q", tooltip=band_tip))
     if target is not None:
         rule = pd.DataFrame({"value": [target], "label": [f"Target {target:,.1f}"]})
         layers.append(alt.Chart(rule).mark_rule(color=PALETTE[2], strokeDash=[6, 4]).encode(
@@ -119,6 +129,11 @@ def history_chart(frame: pd.DataFrame, *, title: str, unit_label: str, source: s
         layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-6, color=PALETTE[2],
                                                 fontSize=12).encode(y="value:Q", text="label:N"))
     alt_text = description or describe_series(frame, title, names[0] if names else "")
+    if band is not None and not band.empty and not description:
+        last = band.iloc[-1]
+        alt_text = (alt_text.rstrip(".") + f"; shaded band: the statistical neighbours' range, "
+                    f"{last['low']:,.1f} to {last['high']:,.1f} in {last['period']} "
+                    f"({int(last['n'])} neighbours).")
     chart = alt.layer(*layers).properties(
         title=alt.Title(title, subtitle=source_lines(source)),
         description=alt_text, width=640, height=300,

@@ -171,6 +171,25 @@ def chart_frame(pack: Pack, indicator_id: str) -> pd.DataFrame:
                                                 "status"]]
 
 
+def neighbour_range(pack: Pack, indicator_id: str) -> pd.DataFrame:
+    """Lowest and highest statistical neighbour per period, and how many had a figure.
+
+    Columns: date, period, low, high, n. Periods where fewer than two
+    neighbours have a figure are left out (a range of one is not a range).
+    """
+    ind = pack.indicator(indicator_id)
+    parts = [history(pack.index, ind, code, until=pack.quarter).assign(area_code=code)
+             for code in pack.data.council.neighbour_codes]
+    parts = [p for p in parts if not p.empty]
+    cols = ["date", "period", "low", "high", "n"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    frame = pd.concat(parts, ignore_index=True).dropna(subset=["value"])
+    out = frame.groupby(["date", "period"], as_index=False)["value"].agg(
+        low="min", high="max", n="count")
+    return out[out["n"] >= 2].sort_values("date").reset_index(drop=True)[cols]
+
+
 def history_columns(ind: Indicator, quarter: Period,
                     monthly_data: bool = True) -> list[Period]:
     """The periods a paper's history table shows: two previous year-ends, then this year.

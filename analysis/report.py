@@ -24,8 +24,10 @@ from analysis.pack import (
     chart_frame,
     has_months,
     history_columns,
+    neighbour_range,
     resolve_quarter,
 )
+from analysis.loading import SN_CODE
 from analysis.series import value_at
 from analysis.validation import load_project
 
@@ -292,6 +294,7 @@ def indicator_chart(pack: Pack, indicator_id: str) -> str:
     frame = chart_frame(pack, indicator_id)
     if frame.dropna(subset=["value"]).empty:
         return "<p>No series to chart.</p>"
+    band = neighbour_range(pack, indicator_id)
     target = ind.target_for(pack.quarter)
     target_value = target.value if target is not None and target.rule == "value" else None
     unit = UNIT_LABELS.get(ind.unit, ind.unit)
@@ -302,8 +305,10 @@ def indicator_chart(pack: Pack, indicator_id: str) -> str:
                           title=f"{ind.short_title}, {pack.council_name} vs comparators",
                           unit_label=unit.capitalize() if unit != "%" else "Per cent",
                           source=source, target=target_value,
-                          fan=_fan_frame(pack, indicator_id))
-    return chart_html(chart)
+                          fan=_fan_frame(pack, indicator_id), band=band)
+    caption = ("Shaded band: the range of the statistical neighbours, lowest to highest."
+               if not band.empty else "")
+    return chart_html(chart, caption=caption)
 
 
 def _commentary_block(pack: Pack, indicator_id: str) -> str:
@@ -351,6 +356,50 @@ def neighbour_list(pack: Pack) -> str:
             f"{html.escape(c.neighbour_model)}; the average shown is the "
             f"{html.escape(c.neighbour_average)} of those with data.</p>"
             + html_table(frame, caption="Statistical neighbours"))
+
+
+def _year_span(years: list[int]) -> str:
+    first, last = min(years), max(years)
+    label = lambda fy: f"{fy}-{(fy + 1) % 100:02d}"  # noqa: E731
+    return label(first) if first == last else f"{label(first)} to {label(last)}"
+
+
+def neighbour_years(pack: Pack) -> str:
+    """Which neighbour model gives the neighbour figures for which years, and how many had data."""
+    import re
+
+    c = pack.data.council
+    sn = pack.values[(pack.values["area_code"] == SN_CODE) & pack.values["value"].notna()]
+    years = sorted({_period(p).fy for p in sn["period"]})
+    if not years:
+        return "<p>No statistical-neighbour figures in the data.</p>"
+    found = re.search(r"(19|20)\d{2}", c.neighbour_model)
+    published = int(found.group(0)) if found else min(years)
+    groups = [("before", [y for y in years if y < published]),
+              ("after", [y for y in years if y >= published])]
+    rows = []
+    for when, ys in groups:
+        if not ys:
+            continue
+        part = sn[[_period(p).fy in ys for p in sn["period"]]]
+        computed = part[part.get("method", pd.Series("", index=part.index)) != "printed"]
+        n = computed["n"].dropna().astype(int) if "n" in computed else pd.Series(dtype=int)
+        with_data = (f"{n.min()} to {n.max()} of {len(c.neighbours)}" if len(n) and
+                     n.min() != n.max() else f"{n.max()} of {len(c.neighbours)}" if len(n)
+                     else "as printed")
+        note = ("applied to years before the model was published, so that every year is "
+                "compared with the same councils" if when == "before" else
+                "the model in force")
+        rows.append({"Years": _year_span(ys), "Neighbour list": c.neighbour_model,
+                     "Neighbours with data": with_data, "Note": note})
+    printed = pack.values[(pack.values["area_code"] == SN_CODE)
+                          & (pack.values.get("method") == "printed")]
+    text = ""
+    if len(printed):
+        text = (f"<p>{len(printed)} neighbour figures are as printed in the papers (DfE's model "
+                "of the time), used where no neighbour in the list above has a figure.</p>")
+    return html_table(pd.DataFrame(rows), caption="Neighbour model by year",
+                      row_header="Years") + text
 
 
 def validation_summary(pack: Pack) -> str:

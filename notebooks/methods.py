@@ -48,6 +48,16 @@ report.show(report.page_title(pack, "methods and sources"))
 report.show(report.neighbour_list(pack))
 
 # %% [markdown]
+# DfE revises its statistical-neighbour model from time to time. The table says which list
+# gives the neighbour figures for which years. On the charts the shaded band is the range of
+# these neighbours, lowest to highest. For the all-councils table (`outturn benchmark
+# --all`) each year takes the model in force: the April 2021 model up to 2024-25 and the
+# May 2025 model from 2025-26.
+
+# %%
+report.show(report.neighbour_years(pack))
+
+# %% [markdown]
 # ## Sources and licence
 
 # %%
