@@ -171,6 +171,31 @@ def chart_frame(pack: Pack, indicator_id: str) -> pd.DataFrame:
                                                 "status"]]
 
 
+def national_rank(pack: Pack, indicator_id: str, area_code: str | None = None) -> dict | None:
+    """The latest national rank and quartile band at or before the quarter (``data/ranks.csv``).
+
+    Returns a dict with ``period``, ``rank`` (1 = best, by polarity; None for a
+    context measure), ``of`` (councils with a figure), ``quartile`` (LAIT's band
+    A-D, A the best quarter) and ``source``; None when there is no rank.
+    """
+    ranks = pack.data.ranks
+    code = area_code or pack.council_code
+    rows = ranks[(ranks["indicator_id"] == indicator_id) & (ranks["area_code"] == code)]
+    if rows.empty:
+        return None
+    end = pack.quarter.end_ordinal
+    rows = rows[[parse_period(str(p)).end_ordinal <= end for p in rows["period"]]]
+    rows = rows[rows["quartile"].fillna("").ne("") | rows["rank"].notna()]
+    if rows.empty:
+        return None
+    last = rows.iloc[[parse_period(str(p)).fy for p in rows["period"]].index(
+        max(parse_period(str(p)).fy for p in rows["period"]))]
+    rank = last["rank"]
+    return {"period": str(last["period"]), "rank": None if pd.isna(rank) else int(rank),
+            "of": int(last["of"]), "quartile": str(last["quartile"] or ""),
+            "source": str(last.get("source", ""))}
+
+
 def neighbour_range(pack: Pack, indicator_id: str) -> pd.DataFrame:
     """Lowest and highest statistical neighbour per period, and how many had a figure.
 

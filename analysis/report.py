@@ -24,6 +24,7 @@ from analysis.pack import (
     chart_frame,
     has_months,
     history_columns,
+    national_rank,
     neighbour_range,
     resolve_quarter,
 )
@@ -123,6 +124,7 @@ def overview_table(pack: Pack) -> str:
         row["SPC signal"] = signal_html(first.get("signal", ""), first.get("signal_rule", ""),
                                         ind.better)
         row["SPC assurance"] = assurance_html(first.get("assurance", ""))
+        row["National quartile (rank)"] = rank_text(pack, ind_id)
         row["Year-end projection"] = year_end_text(pack, ind_id)
         row["Exception"] = "Yes" if first["exception"] else "No"
         rows.append(row)
@@ -233,6 +235,37 @@ def assurance_html(assurance: str) -> str:
             f"{label}</span>")
 
 
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_text(pack: Pack, indicator_id: str) -> str:
+    """``D: 152nd of 152 (2016-17)``: LAIT's quartile band and the national rank, 1 = best."""
+    found = national_rank(pack, indicator_id)
+    if found is None:
+        return ""
+    if found["rank"] is None:
+        return f"Not ranked (no better direction), {found['period']}"
+    band = f"{found['quartile']}: " if found["quartile"] not in ("", "-") else ""
+    return f"{band}{_ordinal(found['rank'])} of {found['of']} ({found['period']})"
+
+
+def rank_sentence(pack: Pack, indicator_id: str) -> str:
+    """A sentence for the exception page: the national rank and what the band means."""
+    found = national_rank(pack, indicator_id)
+    if found is None or found["rank"] is None:
+        return ""
+    name = html.escape(pack.council_name)
+    band = found["quartile"]
+    meaning = {"A": "the best quarter of councils", "B": "the second quarter",
+               "C": "the third quarter", "D": "the worst quarter of councils"}.get(band, "")
+    tail = f", quartile band {band} ({meaning})" if meaning else ""
+    return (f"<p><strong>Nationally:</strong> {name} ranked {_ordinal(found['rank'])} of "
+            f"{found['of']} councils in {found['period']} (1 = best){tail}, from DfE's "
+            "published figures.</p>")
+
+
 def year_end_text(pack: Pack, indicator_id: str) -> str:
     """The projected year-end outturn with its interval, or empty."""
     ye = pack.insight(indicator_id).year_end
@@ -330,7 +363,7 @@ def exception_section(pack: Pack, indicator_id: str) -> str:
     notes_html = f'<details><summary>Notes about the data</summary><ul>{notes}</ul></details>' \
         if notes else ""
     body = [history_table(pack, indicator_id), dot_table(pack, indicator_id),
-            indicator_chart(pack, indicator_id), insight_sentences(pack, indicator_id),
+            rank_sentence(pack, indicator_id), indicator_chart(pack, indicator_id), insight_sentences(pack, indicator_id),
             spc_section(pack, indicator_id), _commentary_block(pack, indicator_id), notes_html]
     return head + "".join(body) + "</section>"
 

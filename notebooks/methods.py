@@ -53,6 +53,13 @@ report.show(report.neighbour_list(pack))
 # these neighbours, lowest to highest. For the all-councils table (`outturn benchmark
 # --all`) each year takes the model in force: the April 2021 model up to 2024-25 and the
 # May 2025 model from 2025-26.
+#
+# **National rank and quartile.** Where DfE publishes the indicator for every council, the
+# overview and exception pages give the council's rank among all English councils for the
+# latest year ended by this quarter (1 = best, by whether the indicator is better high or
+# low; tied councils share a rank) and its quartile band as DfE's LAIT shows it: A is the
+# best quarter of councils, D the worst. Ranks are computed from the published figures of
+# every council when the data is imported (`data/ranks.csv`).
 
 # %%
 report.show(report.neighbour_years(pack))

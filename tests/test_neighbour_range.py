@@ -55,3 +55,25 @@ def test_neighbour_years_says_which_model_covers_which_years(pack):
     assert '<th scope="row">2012-13 to 2020-21</th><td>DfE CSC SN model April 2021</td>' in table
     assert "applied to years before the model was published" in table
     assert '<th scope="row">2021-22 to 2022-23</th>' in table
+
+
+def test_rank_shown_is_the_latest_year_ended_by_the_quarter(pack):
+    from analysis.report import rank_sentence, rank_text
+
+    # at 2017-18 Q2 (September 2017) the latest national year is 2016-17: Blackpool had the
+    # highest looked-after rate of the 152 councils, so it ranks last (1 = best, lower is better)
+    assert rank_text(pack, "cla") == "D: 152nd of 152 (2016-17)"
+    sentence = rank_sentence(pack, "cla")
+    assert "ranked 152nd of 152 councils in 2016-17 (1 = best), quartile band D" in sentence
+    assert rank_text(pack, "contacts") == ""  # a local measure: DfE publishes no ranking
+
+
+def test_rank_before_any_published_year_is_blank_and_ordinals_read_right():
+    from analysis.report import _ordinal, rank_text
+
+    early = open_pack(REPO, "2015-16 Q2")
+    assert rank_text(early, "cla") == ""  # the first ranked year, 2015-16, ends after Q2
+    assert rank_text(early, "cp_second_plan") == "D: 142nd of 150 (2014-15)"
+    assert [_ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111, 152)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th",
+        "152nd"]
