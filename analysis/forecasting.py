@@ -6,24 +6,48 @@ A series is a ``pandas.Series`` of floats indexed by :class:`~analysis.periods.P
 (labels are parsed). Missing values are gaps, never zeros. Only the points since
 the latest series break are used (:func:`comparable_window`).
 
-Methods, simplest first. :func:`select_method` takes the lowest back-test MASE,
-but a more complex method must beat the simpler choice by more than
-:data:`SELECTION_MARGIN` (20%): with 2-8 origins a smaller difference is noise,
-so it counts as a tie and the simpler method wins. (On 4,582 DfE LAIT series the
-margin lowered the median MASE from 1.155 to 1.111 for 3-year forecasts and
-from 0.786 to 0.754 for 1-year ones; see ``benchmarks/bench_forecast.py``.)
+Default and selection. The default is ``ses``: annual council indicators are a
+slowly moving level plus sampling noise, and the last value over-reacts to the
+noise. :func:`select_method` keeps :data:`DEFAULT_METHOD` unless another
+method's back-test MASE is at least :data:`SELECTION_MARGIN` (80%) lower: with
+2-8 origins smaller differences are noise, and trend methods extrapolate that
+noise. A clear trend (a near-perfect line) still wins. These choices were made
+on DfE series before April 2020 (``benchmarks/bench_forecast.py``, validation
+splits): forecasting 2018-2020 from 2013-2017, median MASE 0.976 against naive's
+1.009 (the earlier back-test selection among naive/drift/linear/damped with a
+20% margin scored 1.119); on 2021-2023 from 2016-2020, 1.026 against naive's
+1.043 (earlier 1.111).
+
+Methods, simplest first (:data:`METHODS`).
 
 ``naive``
     Last value carried forward; random-walk interval ``sigma * sqrt(h)``.
+``ses``
+    Simple exponential smoothing with fixed weight :data:`SES_ALPHA` (0.6,
+    chosen on the validation split; fitting it per series on 5 points did
+    worse), started at the first value. Flat forecast at the final level;
+    interval of the local-level model, ``sigma * sqrt(1 + alpha**2 (h - 1))``,
+    with sigma from the ``n - 1`` one-step errors (t with ``n - 1`` df, as
+    nothing is estimated).
 ``drift``
     Random walk with drift (slope = first-to-last change per step); interval
     ``sigma * sqrt(h * (1 + h / (n - 1)))`` which includes the slope's uncertainty.
 ``linear``
     OLS straight line on time; the interval is the OLS prediction interval
     for a new observation (identical to statsmodels' ``obs_ci``).
+``combined``
+    Equal-weight mean of ``naive``, ``ses`` and a damped drift (the drift's
+    slope damped by :data:`DRIFT_DAMPING` a step; interval as drift's with the
+    damped step sum in place of ``h`` in the slope term). The interval is the
+    mean of the members' bounds, which are symmetric, so it is the mean
+    estimate plus or minus the mean half-width.
 ``damped``
     Damped-trend additive exponential smoothing (statsmodels ``ETSModel``),
     analytic interval; only from :data:`METHOD_MIN_POINTS` ``["damped"]`` points.
+
+Bounds: estimates, intervals and crossing paths are clipped to ``bounds``;
+by default at 0 when no comparable value is negative (rates, counts and
+percentages cannot go below 0). The back-test scores methods unclipped.
 
 Intervals use Student-t quantiles with the residual degrees of freedom, because
 a 5-point series estimates its own noise badly.
@@ -41,7 +65,9 @@ mean absolute one-step naive change in that origin's training window.
 Crossing paths (:func:`forecast_crossing`) are a parametric bootstrap of each
 method's own model: Gaussian innovations with the fitted sigma, plus a draw of
 the slope (drift) or of both coefficients (linear) from their sampling
-distribution; ``damped`` paths are statsmodels' own simulation of the fitted model.
+distribution; ``ses`` paths move the level by ``alpha`` times each innovation;
+``combined`` paths are the mean of its members' paths under the same innovations;
+``damped`` paths are statsmodels' own simulation of the fitted model.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Not part of the test suite. Run:
 
-    .venv/bin/python benchmarks/bench_forecast.py [--limit N]
+    .venv/bin/python benchmarks/bench_forecast.py [--limit N] [--split NAME] [--method NAME]
 
 Splits (train years -> forecast years, years ending 31 March):
 
@@ -51,7 +51,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.forecasting import forecast
+from analysis.forecasting import METHODS, forecast
 from analysis.periods import parse_period
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -92,14 +92,16 @@ def score(train: np.ndarray, actual: np.ndarray, est, lower, upper) -> dict:
     return {"err": err, "scale": scale, "inside": int(inside.sum()), "outcomes": int(mask.sum())}
 
 
-def run_outturn(series: dict, train: tuple, test: tuple) -> tuple[pd.DataFrame, float]:
+def run_outturn(
+    series: dict, train: tuple, test: tuple, method: str | None = None
+) -> tuple[pd.DataFrame, float]:
     rows, elapsed = [], 0.0
     horizon = test[1] - test[0] + 1
     for key, s in series.items():
         window, actual = split(s, train, test)
         window = pd.Series(window.to_numpy(), index=[parse_period(int(p)) for p in window.index])
         start = time.perf_counter()
-        fc = forecast(window, horizon=horizon, level=LEVEL)
+        fc = forecast(window, horizon=horizon, level=LEVEL, method=method)
         elapsed += time.perf_counter() - start
         row = {"key": key, "ok": fc.ok, "method": fc.method, "scored": False}
         if fc.ok and not np.isnan(actual).all():
@@ -156,8 +158,8 @@ def relative_mae(frame: pd.DataFrame) -> tuple[float, float, float]:
     return float(np.median(ratio)), float(np.mean(ratio < 1)), float(np.mean(ratio > 1))
 
 
-def report(name: str, series: dict, train: tuple, test: tuple) -> None:
-    ours, t_ours = run_outturn(series, train, test)
+def report(name: str, series: dict, train: tuple, test: tuple, method: str | None = None) -> None:
+    ours, t_ours = run_outturn(series, train, test, method)
     done = ours[ours.scored]
     n = len(ours)
     print(f"\n[{name}] forecast {test[0]}-{test[1]} from {train[0]}-{train[1]}: {n} series")
@@ -201,6 +203,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=0, help="only the first N series per file")
     parser.add_argument("--split", action="append", choices=list(SPLITS), help="only these splits")
+    parser.add_argument("--method", choices=METHODS, help="force one method (default: select)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     started = time.perf_counter()
@@ -211,7 +214,7 @@ def main() -> None:
         if source not in loaded:
             series = load_series(*sources[source])
             loaded[source] = dict(list(series.items())[: args.limit]) if args.limit else series
-        report(name, loaded[source], train, test)
+        report(name, loaded[source], train, test, args.method)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (max RSS): {peak_mb:.0f} MB; wall {time.perf_counter() - started:.0f} s")
 
