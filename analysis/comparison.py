@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -78,6 +78,7 @@ class Baseline:
     note: str = ""
     on_count: bool = False  # a target set on the number behind a rate
     exact: bool = False  # targets: no tolerance, a figure is either on target or not
+    comparable: bool = True  # False: shown, but not judged (a series break, a count vs England)
 
 
 _NONE = Baseline("", float("nan"))
@@ -122,9 +123,45 @@ def target_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) ->
     return Baseline(last.period, last.value, wanted=wanted, note=target.describe, exact=True)
 
 
+def across_break(ind: Indicator, current: Period, baseline_period: str) -> str:
+    """The note of a recorded series break between a baseline and the current figure, or ''."""
+    if not baseline_period:
+        return ""
+    from analysis.series import period_of
+
+    before = period_of(baseline_period)
+    for brk in ind.breaks:
+        start = brk.period.start_date
+        if before.start_date < start <= current.start_date:
+            return f"not comparable: series break at {brk.period.label}"
+    return ""
+
+
+def _not_comparable(base: Baseline, note: str) -> Baseline:
+    return replace(base, note=f"{note}; {base.note}" if base.note else note, comparable=False)
+
+
+def _judged_like_for_like(ind: Indicator, p: Period, found: dict[str, Baseline]) -> dict:
+    """Mark baselines that must not be judged: across a series break, or a count vs other areas."""
+    for comp in ("previous_period", "same_period_last_year", "previous_year_end"):
+        note = across_break(ind, p, found[comp].period)
+        if note:
+            found[comp] = _not_comparable(found[comp], note)
+    if ind.unit == "count":
+        for comp in ("england", "statistical_neighbours"):
+            if found[comp].period:
+                found[comp] = _not_comparable(
+                    found[comp], "not comparable: a count depends on the size of the area")
+    return found
+
+
 def baselines(index: SeriesIndex, ind: Indicator, council: str, england: str,
               current: Observation, reporting: Period) -> dict[str, Baseline]:
-    """Every comparison's baseline for one indicator's current figure."""
+    """Every comparison's baseline for one indicator's current figure.
+
+    Baselines across a recorded series break, and other areas' figures for a
+    count, are returned with ``comparable`` False: shown, not judged.
+    """
     p = current.period
     prev = p.shift(-1) if p.freq == "year" else reporting.shift(-1)
     if p.freq == "month":
@@ -132,7 +169,7 @@ def baselines(index: SeriesIndex, ind: Indicator, council: str, england: str,
             value_at(index, ind, council, p.quarter().shift(-1))
     else:
         prev_obs = value_at(index, ind, council, prev)
-    return {
+    return _judged_like_for_like(ind, p, {
         "previous_period": _from_obs(prev_obs),
         "same_period_last_year": _from_obs(value_at(index, ind, council,
                                                     same_period_last_year(p))),
@@ -140,7 +177,7 @@ def baselines(index: SeriesIndex, ind: Indicator, council: str, england: str,
         "target": target_baseline(index, ind, council, p),
         "england": _from_obs(latest_on_or_before(index, ind.id, england, p)),
         "statistical_neighbours": _from_obs(latest_on_or_before(index, ind.id, SN_CODE, p)),
-    }
+    })
 
 
 def compare_one(ind: Indicator, current: Observation, base: Baseline,
@@ -152,7 +189,7 @@ def compare_one(ind: Indicator, current: Observation, base: Baseline,
     """
     figure = current.count if base.on_count else current.value
     decimals = 0 if base.on_count else ind.decimals
-    if math.isnan(base.value) or math.isnan(figure):
+    if math.isnan(base.value) or math.isnan(figure) or not base.comparable:
         return {"baseline_period": base.period, "baseline_value": base.value,
                 "change": float("nan"), "direction": "", "judgement": "n/a"}
     change = round(round(figure, decimals) - round(base.value, decimals), decimals + 2)
@@ -169,22 +206,43 @@ def compare_one(ind: Indicator, current: Observation, base: Baseline,
             "direction": dirn, "judgement": judged}
 
 
-def is_exception(rows: Sequence[dict], rule: Sequence[str], signal: str = "") -> bool:
-    """Whether an indicator needs an exception report under ``rule``.
+RULE_TEXT = {
+    "off_target": "off target",
+    "worse_than_year_end": "worse than at the last year-end",
+    "worse_than_previous_period": "worse than the previous period",
+    "worse_than_same_period_last_year": "worse than the same period last year",
+    "worse_than_england": "worse than England",
+    "worse_than_neighbours": "worse than the statistical-neighbour average",
+    "special_cause_concern": "showing special-cause concern (SPC)",
+    "has_commentary": "chosen for report by the service (commentary written this quarter)",
+}
+
+
+def exception_reasons(rows: Sequence[dict], rule: Sequence[str], signal: str = "",
+                      commented: bool = False) -> list[str]:
+    """Which conditions of ``rule`` an indicator meets, in the rule's order.
 
     ``rule`` lists conditions, any of which is enough: ``off_target``,
     ``worse_than_year_end``, ``worse_than_previous_period``,
     ``worse_than_same_period_last_year``, ``worse_than_england``,
-    ``worse_than_neighbours``, ``special_cause_concern``.
+    ``worse_than_neighbours``, ``special_cause_concern``, ``has_commentary``
+    (the service wrote commentary for the quarter: the analyst's choice).
     """
     by_comp = {r["comparison"]: r["judgement"] for r in rows}
+    met = []
     for condition in rule:
-        if condition == "special_cause_concern" and signal == "special_cause_concern":
-            return True
         comp = RULE_TO_COMPARISON.get(condition)
-        if comp and by_comp.get(comp) == "worse":
-            return True
-    return False
+        if ((condition == "special_cause_concern" and signal == "special_cause_concern")
+                or (condition == "has_commentary" and commented)
+                or (comp and by_comp.get(comp) == "worse")):
+            met.append(condition)
+    return met
+
+
+def is_exception(rows: Sequence[dict], rule: Sequence[str], signal: str = "",
+                 commented: bool = False) -> bool:
+    """Whether an indicator needs an exception report under ``rule`` (see :func:`exception_reasons`)."""
+    return bool(exception_reasons(rows, rule, signal, commented))
 
 
 def scorecard(index: SeriesIndex, catalogue: Catalogue, council: str, england: str,

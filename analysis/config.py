@@ -21,6 +21,7 @@ EXCEPTION_RULES = (
     "worse_than_england",
     "worse_than_neighbours",
     "special_cause_concern",
+    "has_commentary",
 )
 DEFAULT_EXCEPTION_RULE = ("off_target", "worse_than_year_end")
 

@@ -74,7 +74,13 @@ def change_sentence(pack: Pack, indicator_id: str) -> str:
 def year_end_sentence(pack: Pack, indicator_id: str) -> str:
     """Against last year-end (or last year's average for a flow)."""
     ind, r = pack.indicator(indicator_id), _row(pack, indicator_id, "previous_year_end")
-    if r is None or pd.isna(r["baseline_value"]) or pd.isna(r["change"]):
+    if r is None or pd.isna(r["baseline_value"]):
+        return ""
+    if str(r["note"]).startswith("not comparable"):
+        reason = str(r["note"]).split(";")[0].removeprefix("not comparable: ")
+        return (f"It cannot be compared with the last year-end ({r['baseline_period']}): "
+                f"{reason}.")
+    if pd.isna(r["change"]):
         return ""
     what = f"the {r['note']}" if r["note"] else "the last year-end"
     side = {"up": "above", "down": "below"}.get(r["direction"], "level with")

@@ -130,7 +130,7 @@ def add_signals(pack: Pack) -> pd.DataFrame:
     ``assurance`` is ``consistently_passing``, ``consistently_failing``,
     ``hit_or_miss``, ``no_target`` or empty (too short for SPC).
     """
-    from analysis.comparison import is_exception
+    from analysis.comparison import RULE_TEXT, exception_reasons
     from analysis.insights import analysis_series, spc_for
 
     card = pack.scorecard.copy()
@@ -147,7 +147,9 @@ def add_signals(pack: Pack) -> pd.DataFrame:
         card.loc[mask, "signal_note"] = var.get("message", "")
         card.loc[mask, "assurance"] = var.get("assurance") or ""
         rows = card[mask].to_dict("records")
-        card.loc[mask, "exception"] = is_exception(rows, rule, var["signal"])
+        met = exception_reasons(rows, rule, var["signal"], ind_id in pack.commentary)
+        card.loc[mask, "exception"] = bool(met)
+        card.loc[mask, "exception_reason"] = "; ".join(RULE_TEXT[m] for m in met)
     card["exception"] = card["exception"].astype(bool)
     return card
 

@@ -14,8 +14,8 @@ import pandas as pd
 
 from analysis.comparison import SCORECARD_COLUMNS
 
-SIGNAL_COLUMNS = ["signal", "signal_rule", "assurance"]
-"""Added after the agreed scorecard columns: the SPC signal and assurance for each indicator."""
+SIGNAL_COLUMNS = ["signal", "signal_rule", "assurance", "exception_reason"]
+"""Added after the agreed scorecard columns: SPC signal and assurance, why an exception."""
 from analysis.config import ProjectPaths
 from analysis.errors import OutturnError
 from analysis.pack import Pack, build_pack, resolve_quarter

@@ -83,7 +83,10 @@ def _target_text(pack: Pack, indicator_id: str) -> str:
 
 def overview_summary(pack: Pack) -> str:
     """Opening paragraph: how many indicators, how many exceptions, and the rule used."""
-    rule = " or ".join(r.replace("_", " ") for r in pack.data.council.exception_rule)
+    from analysis.comparison import RULE_TEXT
+
+    rule = " or ".join(RULE_TEXT.get(r, r.replace("_", " "))
+                       for r in pack.data.council.exception_rule)
     names = [pack.indicator(i).short_title for i in pack.exceptions]
     listed = "; ".join(html.escape(n) for n in names) if names else "none"
     missing = len(pack.not_reported)
@@ -164,9 +167,10 @@ def dot_table(pack: Pack, indicator_id: str) -> str:
         rows.append({
             "Compared with": COMPARISON_LABELS[comp],
             "Baseline period": x["baseline_period"],
-            "Baseline": format_value(x["baseline_value"], ind) or (x["note"] or "n/a"),
+            "Baseline": format_value(x["baseline_value"], ind) or "n/a",
             "Change": format_change(x["change"], ind),
             "Direction of travel": dot_html(x["direction"], x["judgement"]),
+            "Note": x["note"] if isinstance(x["note"], str) else "",
         })
     return html_table(pd.DataFrame(rows), caption="Direction of travel",
                       raw_columns=("Direction of travel",), row_header="Compared with")
@@ -362,6 +366,10 @@ def exception_section(pack: Pack, indicator_id: str) -> str:
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in ind.notes)
     notes_html = f'<details><summary>Notes about the data</summary><ul>{notes}</ul></details>' \
         if notes else ""
+    reason = _rows(pack, indicator_id).iloc[0].get("exception_reason", "")
+    if reason:
+        head += f'<p class="exception-reason"><strong>Why it is reported:</strong> ' \
+                f"{html.escape(str(reason).capitalize())}.</p>"
     body = [history_table(pack, indicator_id), dot_table(pack, indicator_id),
             rank_sentence(pack, indicator_id), indicator_chart(pack, indicator_id), insight_sentences(pack, indicator_id),
             spc_section(pack, indicator_id), _commentary_block(pack, indicator_id), notes_html]

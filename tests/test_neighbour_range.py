@@ -24,19 +24,32 @@ def test_cin_neighbour_range_2016_17_is_lowest_and_highest_of_the_ten(pack):
     # April 2021 neighbours 381.1, highest 660.6 (checked against the neighbours' rows below)
     assert (row["low"], row["high"], row["n"]) == (381.1, 660.6, 10)
     v = pack.values
-    ten = v[(v.indicator_id == "cin") & (v.period == "2016-17")
-            & v.area_code.isin(pack.data.council.neighbour_codes)]
+    ten = v[
+        (v.indicator_id == "cin")
+        & (v.period == "2016-17")
+        & v.area_code.isin(pack.data.council.neighbour_codes)
+    ]
     assert (ten.value.min(), ten.value.max(), len(ten)) == (381.1, 660.6, 10)
 
 
 def test_band_is_a_shaded_layer_under_the_lines():
-    frame = pd.DataFrame({
-        "date": pd.to_datetime(["2016-03-31", "2017-03-31"]),
-        "period": ["2015-16", "2016-17"], "series": ["Blackpool", "Blackpool"],
-        "value": [650.0, 670.5]})
-    band = pd.DataFrame({"date": pd.to_datetime(["2016-03-31", "2017-03-31"]),
-                         "period": ["2015-16", "2016-17"], "low": [272.6, 381.1],
-                         "high": [666.1, 660.6], "n": [10, 10]})
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2016-03-31", "2017-03-31"]),
+            "period": ["2015-16", "2016-17"],
+            "series": ["Blackpool", "Blackpool"],
+            "value": [650.0, 670.5],
+        }
+    )
+    band = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2016-03-31", "2017-03-31"]),
+            "period": ["2015-16", "2016-17"],
+            "low": [272.6, 381.1],
+            "high": [666.1, 660.6],
+            "n": [10, 10],
+        }
+    )
     spec = charts.history_chart(frame, title="CIN", unit_label="Rate", band=band).to_dict()
     first = spec["layer"][0]
     assert first["mark"]["type"] == "area"
@@ -75,5 +88,16 @@ def test_rank_before_any_published_year_is_blank_and_ordinals_read_right():
     assert rank_text(early, "cla") == ""  # the first ranked year, 2015-16, ends after Q2
     assert rank_text(early, "cp_second_plan") == "D: 142nd of 150 (2014-15)"
     assert [_ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111, 152)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th",
-        "152nd"]
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "101st",
+        "111th",
+        "152nd",
+    ]

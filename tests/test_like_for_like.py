@@ -1,0 +1,81 @@
+"""Comparisons that are shown but not judged, and why an indicator is an exception."""
+
+from pathlib import Path
+
+import pytest
+
+from analysis.catalogue import Break
+from analysis.comparison import across_break, exception_reasons, is_exception
+from analysis.periods import parse_period
+from analysis.report import open_pack
+from tests.test_comparison import make_indicator
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def q2():
+    return open_pack(REPO, "2017-18 Q2")
+
+
+def row(pack, indicator_id, comparison):
+    card = pack.scorecard
+    return card[(card.indicator_id == indicator_id) & (card.comparison == comparison)].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("current", "baseline", "crosses"),
+    [
+        ("2017-18 Q2", "2016-17", True),  # the year before April 2017 vs after it
+        ("2017-18 Q2", "2016-17 Q2", True),
+        ("2017-18 Q2", "2017-18 Q1", False),  # both after the break
+        ("2016-17 Q4", "2016-17 Q3", False),  # both before it
+        ("2017-18 Q1", "2016-17 Q4", True),
+    ],
+)
+def test_across_break_only_when_the_break_lies_between(current, baseline, crosses):
+    ind = make_indicator(breaks=(Break(parse_period("Apr 2017"), "changes of April 2017"),))
+    note = across_break(ind, parse_period(current), baseline)
+    assert (note == "not comparable: series break at Apr 2017") is crosses
+
+
+def test_cin_vs_2016_17_year_end_is_shown_but_not_judged(q2):
+    r = row(q2, "cin", "previous_year_end")
+    # DfE's 2016-17 rate (670.5) is still shown; 675.4 after the April 2017 changes is not
+    # judged against it (the paper set it against its own 738.4 and called it a fall)
+    assert r["baseline_value"] == 670.5
+    assert (r["direction"], r["judgement"]) == ("", "n/a")
+    assert r["note"] == "not comparable: series break at Apr 2017"
+    assert row(q2, "cin", "previous_period")["judgement"] == "better"  # Q1 -> Q2, same basis
+
+
+def test_a_count_is_not_judged_against_england(q2):
+    q3 = open_pack(REPO, "2017-18 Q3")
+    r = row(q3, "cp_plans", "england")
+    assert (r["judgement"], r["direction"]) == ("n/a", "")
+    assert r["note"] == "not comparable: a count depends on the size of the area"
+    assert row(q3, "cp_plans", "england")["baseline_value"] == 51080.0  # still shown
+    assert row(q2, "cla", "england")["judgement"] == "worse"  # a rate still is judged
+
+
+def rows(**judged):
+    comps = ["previous_period", "previous_year_end", "target", "england"]
+    return [{"comparison": c, "judgement": judged.get(c, "better")} for c in comps]
+
+
+def test_exception_reasons_follow_the_rule_order_and_commentary():
+    rule = ["off_target", "worse_than_year_end", "has_commentary"]
+    met = exception_reasons(rows(previous_year_end="worse"), rule, commented=True)
+    assert met == ["worse_than_year_end", "has_commentary"]
+    assert exception_reasons(rows(), rule) == []
+    assert is_exception(rows(), ["has_commentary"], commented=True)
+    assert not is_exception(rows(), ["off_target"], commented=True)
+
+
+def test_exception_page_and_csv_say_why(q2):
+    assert row(q2, "cin", "target")["exception_reason"] == (
+        "chosen for report by the service (commentary written this quarter)"
+    )
+    assert row(q2, "contacts_12m", "target")["exception_reason"] == (
+        "worse than at the last year-end"
+    )
