@@ -510,7 +510,7 @@ def backtest_table(pack: Pack) -> str:
             "Indicator": pack.indicator(ind_id).short_title,
             "Method": fan.method or "none",
             "Points used": fan.n_points,
-            "MASE (below 1 beats naive)": "" if not fan.ok or math.isnan(fan.mase)
+            "MASE (error ÷ typical one-step change)": "" if not fan.ok or math.isnan(fan.mase)
             else f"{fan.mase:.2f}",
             "Past outcomes inside the 80% interval": "" if not fan.ok or math.isnan(
                 fan.coverage) else f"{fan.coverage:.0%}",

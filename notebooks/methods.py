@@ -94,16 +94,29 @@ report.show(report.sources_list(pack))
 # %% [markdown]
 # ## Forecasts and how accurate they have been
 #
-# Forecasts use methods suited to short, noisy series: the last value (naive), the average
-# change (drift), a straight-line trend, and damped-trend exponential smoothing. For each
-# series the method is chosen by re-forecasting the series' own past from several earlier
-# starting points (a rolling-origin back-test) and keeping the method with the smallest
-# error, measured as MASE (below 1 means better than simply repeating the last value).
-# Intervals are 80% prediction intervals: four times in five the outcome should fall inside.
-# The table shows, for every forecast in this report, how often past outcomes did. Only
-# points since the latest series break are used, and with fewer than 5 comparable points
-# there is no forecast. "When will it reach the neighbours' average" comes from 2,000
-# simulated paths of the forecast; the neighbours' average is held at its latest value.
+# Forecasts use methods suited to short, noisy series. The default is a **smoothed level**
+# (simple exponential smoothing with a fixed weight of 0.6 on the latest value): council
+# figures are a slowly moving level plus year-to-year noise, and repeating the last value
+# over-reacts to that noise. The other candidates are the last value (naive), the average
+# change (drift), a straight-line trend, an equal-weight combination of naive, smoothed level
+# and a damped drift, and damped-trend exponential smoothing. Each series' own past is
+# re-forecast from several earlier starting points (a rolling-origin back-test), and another
+# method replaces the smoothed level only when its back-test error is at least 80% smaller:
+# on five to ten points a trend has to be very clear before it is worth extrapolating.
+# Accuracy is reported as MASE: the average forecast error divided by the series' typical
+# change from one period to the next. Intervals are 80% prediction intervals: four times in
+# five the outcome should fall inside. The table shows, for every forecast in this report,
+# how often past outcomes did. Forecasts and intervals never go below zero. Only points since
+# the latest series break are used, and with fewer than 5 comparable points there is no
+# forecast. "When will it reach the neighbours' average" comes from 2,000 simulated paths of
+# the forecast; the neighbours' average is held at its latest value.
+#
+# **Measured accuracy on every council.** Forecasting DfE's published 2021-2023 figures from
+# 2016-2020 for every council and indicator (3,750 series), the median MASE is 1.03 against
+# 1.04 for repeating the last value, and 80.0% of outcomes fell inside the 80% intervals
+# (`benchmarks/bench_forecast.py`). Three years ahead no method tried does much better than
+# the last value: these forecasts say where the trend points and how uncertain that is, not
+# what will happen.
 # Year-end projections use earlier years' in-year profile where the data has it, and the
 # run rate so far otherwise.
 
