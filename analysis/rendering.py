@@ -96,6 +96,10 @@ def render_python(folder: Path, quarter: str, council: str) -> list[Path]:
     return written
 
 
+QUARTO_CSS = "outturn.css"
+"""The house stylesheet's name beside a quarter's notebooks (badges, arrows, tables)."""
+
+
 def quarto_project_yaml(template: Path) -> str:
     """The per-quarter Quarto project file, derived from the root ``_quarto.yml``.
 
@@ -105,15 +109,20 @@ def quarto_project_yaml(template: Path) -> str:
     import yaml
 
     root = yaml.safe_load(template.read_text(encoding="utf-8")) or {}
+    formats = dict(root.get("format") or {"html": {}})
+    html_options = dict(formats.get("html") or {})
+    html_options["css"] = QUARTO_CSS  # copied beside the notebooks by render_quarto
+    formats["html"] = html_options
     config = {"project": {"type": "default", "render": [f"{n}.ipynb" for n, _ in PAGES]},
               "execute": {"enabled": False},
-              "format": root.get("format", {"html": {}})}
+              "format": formats}
     return yaml.safe_dump(config, sort_keys=False)
 
 
 def render_quarto(folder: Path, template: Path) -> list[Path]:
     """Render the quarter's executed notebooks with Quarto (execution off)."""
     (folder / "_quarto.yml").write_text(quarto_project_yaml(template), encoding="utf-8")
+    (folder / QUARTO_CSS).write_text(page_css(), encoding="utf-8")
     result = subprocess.run(["quarto", "render", str(folder), "--no-execute"],
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
