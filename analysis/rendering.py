@@ -11,8 +11,12 @@ from pathlib import Path
 
 from analysis.errors import OutturnError
 
-PAGES = (("index", "Overview"), ("exceptions", "Exception reports"), ("methods", "Methods"),
-         ("data", "Data checks"))
+PAGES = (
+    ("index", "Overview"),
+    ("exceptions", "Exception reports"),
+    ("methods", "Methods"),
+    ("data", "Data checks"),
+)
 
 
 class RenderError(OutturnError):
@@ -20,7 +24,7 @@ class RenderError(OutturnError):
 
 
 def quarto_available() -> bool:
-    """True when the ``quarto`` command is on PATH."""
+    """Return True when the ``quarto`` command is on PATH."""
     return shutil.which("quarto") is not None
 
 
@@ -29,15 +33,17 @@ def choose_engine(engine: str = "auto") -> str:
     if engine not in ("auto", "quarto", "python"):
         raise RenderError(f"--engine {engine!r} is not known; use auto, quarto or python")
     if engine == "quarto" and not quarto_available():
-        raise RenderError("--engine quarto was asked for but 'quarto' is not on PATH; install "
-                          "Quarto (https://quarto.org) or use --engine python")
+        raise RenderError(
+            "--engine quarto was asked for but 'quarto' is not on PATH; install "
+            "Quarto (https://quarto.org) or use --engine python"
+        )
     if engine == "auto":
         return "quarto" if quarto_available() else "python"
     return engine
 
 
 def page_css() -> str:
-    """The stylesheet shared by every fallback page (inlined: no network)."""
+    """Return the stylesheet shared by every page (inlined in fallback pages: no network)."""
     return resources.files("analysis").joinpath("static/outturn.css").read_text("utf-8")
 
 
@@ -47,26 +53,36 @@ def _nav(current: str, quarter: str) -> str:
         here = ' aria-current="page"' if name == current else ""
         links.append(f'<li><a href="{name}.html"{here}>{html.escape(title)}</a></li>')
     links.append('<li><a href="../index.html">All quarters</a></li>')
-    return (f'<nav aria-label="Report pages"><p class="quarter">{html.escape(quarter)}</p>'
-            f"<ul>{''.join(links)}</ul></nav>")
+    return (
+        f'<nav aria-label="Report pages"><p class="quarter">{html.escape(quarter)}</p>'
+        f"<ul>{''.join(links)}</ul></nav>"
+    )
 
 
 def notebook_body(notebook: Path) -> str:
-    """The executed notebook's outputs and Markdown as HTML, with code cells hidden."""
+    """Convert an executed notebook's outputs and Markdown to HTML, code cells hidden."""
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="basic", exclude_input=True,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     nb = nbformat.read(str(notebook), as_version=4)
-    nb.cells = [c for c in nb.cells if "parameters" not in c.metadata.get("tags", [])
-                and "injected-parameters" not in c.metadata.get("tags", [])]
+    nb.cells = [
+        c
+        for c in nb.cells
+        if "parameters" not in c.metadata.get("tags", [])
+        and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
     body, _ = exporter.from_notebook_node(nb)
     return re.sub(r"<script\b[^>]*>.*?</script>", "", body, flags=re.S)
 
 
 def wrap_page(body: str, *, title: str, current: str, quarter: str, engine_note: str) -> str:
-    """A complete, self-contained HTML page around a notebook body."""
+    """Wrap a notebook body in a complete, self-contained HTML page."""
     return (
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -74,7 +90,7 @@ def wrap_page(body: str, *, title: str, current: str, quarter: str, engine_note:
         '<a class="skip-link" href="#main">Skip to content</a>\n'
         f"<header>{_nav(current, quarter)}</header>\n"
         f'<main id="main">\n{body}\n</main>\n'
-        f'<footer><p>{html.escape(engine_note)}</p></footer>\n</body>\n</html>\n'
+        f"<footer><p>{html.escape(engine_note)}</p></footer>\n</body>\n</html>\n"
     )
 
 
@@ -85,11 +101,15 @@ def render_python(folder: Path, quarter: str, council: str) -> list[Path]:
         notebook = folder / f"{name}.ipynb"
         if not notebook.is_file():
             continue
-        page = wrap_page(notebook_body(notebook), title=f"{council} {quarter}: {title}",
-                         current=name, quarter=f"{council}, {quarter}",
-                         engine_note="Rendered by outturn from the executed notebooks. "
-                         "Contains public sector information licensed under the Open "
-                         "Government Licence v3.0.")
+        page = wrap_page(
+            notebook_body(notebook),
+            title=f"{council} {quarter}: {title}",
+            current=name,
+            quarter=f"{council}, {quarter}",
+            engine_note="Rendered by outturn from the executed notebooks. "
+            "Contains public sector information licensed under the Open "
+            "Government Licence v3.0.",
+        )
         out = folder / f"{name}.html"
         out.write_text(page, encoding="utf-8")
         written.append(out)
@@ -101,7 +121,7 @@ QUARTO_CSS = "outturn.css"
 
 
 def quarto_project_yaml(template: Path) -> str:
-    """The per-quarter Quarto project file, derived from the root ``_quarto.yml``.
+    """Derive the per-quarter Quarto project file from the root ``_quarto.yml``.
 
     The root file describes the whole site; a quarter is rendered on its own as
     a default project in place, with the same format options.
@@ -113,9 +133,11 @@ def quarto_project_yaml(template: Path) -> str:
     html_options = dict(formats.get("html") or {})
     html_options["css"] = QUARTO_CSS  # copied beside the notebooks by render_quarto
     formats["html"] = html_options
-    config = {"project": {"type": "default", "render": [f"{n}.ipynb" for n, _ in PAGES]},
-              "execute": {"enabled": False},
-              "format": formats}
+    config = {
+        "project": {"type": "default", "render": [f"{n}.ipynb" for n, _ in PAGES]},
+        "execute": {"enabled": False},
+        "format": formats,
+    }
     return yaml.safe_dump(config, sort_keys=False)
 
 
@@ -123,36 +145,48 @@ def render_quarto(folder: Path, template: Path) -> list[Path]:
     """Render the quarter's executed notebooks with Quarto (execution off)."""
     (folder / "_quarto.yml").write_text(quarto_project_yaml(template), encoding="utf-8")
     (folder / QUARTO_CSS).write_text(page_css(), encoding="utf-8")
-    result = subprocess.run(["quarto", "render", str(folder), "--no-execute"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["quarto", "render", str(folder), "--no-execute"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         tail = "\n".join(result.stderr.strip().splitlines()[-8:])
-        raise RenderError(f"quarto render failed for {folder}:\n{tail}\nFix the error above, "
-                          "or render with --engine python")
+        raise RenderError(
+            f"quarto render failed for {folder}:\n{tail}\nFix the error above, "
+            "or render with --engine python"
+        )
     return sorted(folder.glob("*.html"))
 
 
 def render_home(reports: Path, council: str) -> Path:
-    """The home page listing every quarter produced, newest first."""
+    """Write the home page listing every quarter produced, newest first."""
     from analysis.periods import parse_period
 
     quarters = []
     for folder in reports.iterdir():
-        if folder.is_dir() and (folder / "index.html").is_file() and not folder.name.startswith("."):
+        produced = folder.is_dir() and (folder / "index.html").is_file()
+        if produced and not folder.name.startswith("."):
             try:
                 quarters.append((parse_period(folder.name.replace("-Q", " Q")), folder.name))
             except OutturnError:
                 continue
     quarters.sort(reverse=True)
-    items = "".join(f'<li><a href="{slug}/index.html">{html.escape(p.label)}</a></li>'
-                    for p, slug in quarters)
-    body = (f"<h1>{html.escape(council)} performance reports</h1>"
-            f"<p>{len(quarters)} quarter(s) produced.</p><ul class='quarters'>{items}</ul>")
-    page = ('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(council)} performance reports</title>\n"
-            f"<style>{page_css()}</style>\n</head>\n<body>\n<main id=\"main\">{body}</main>\n"
-            "</body>\n</html>\n")
+    items = "".join(
+        f'<li><a href="{slug}/index.html">{html.escape(p.label)}</a></li>' for p, slug in quarters
+    )
+    body = (
+        f"<h1>{html.escape(council)} performance reports</h1>"
+        f"<p>{len(quarters)} quarter(s) produced.</p><ul class='quarters'>{items}</ul>"
+    )
+    page = (
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(council)} performance reports</title>\n"
+        f'<style>{page_css()}</style>\n</head>\n<body>\n<main id="main">{body}</main>\n'
+        "</body>\n</html>\n"
+    )
     out = reports / "index.html"
     out.write_text(page, encoding="utf-8")
     return out

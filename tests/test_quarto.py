@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml
@@ -51,8 +50,10 @@ def test_root_config_asks_for_nothing_from_the_internet(site):
 
 def test_quarter_project_renders_in_place_with_the_house_css():
     config = yaml.safe_load(quarto_project_yaml(ROOT_YML))
-    assert config["project"] == {"type": "default",
-                                 "render": [f"{name}.ipynb" for name, _ in PAGES]}
+    assert config["project"] == {
+        "type": "default",
+        "render": [f"{name}.ipynb" for name, _ in PAGES],
+    }
     assert config["execute"] == {"enabled": False}
     html = config["format"]["html"]
     assert html["css"] == QUARTO_CSS  # copied beside the notebooks, not a path to the repo
@@ -112,8 +113,11 @@ def test_run_with_quarto_on_path_hands_it_the_executed_notebooks(tmp_path):
     shutil.copytree(REPO / "data", project / "data")
     import os
 
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-           "OUTTURN_QUARTO_LOG": str(log)}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "OUTTURN_QUARTO_LOG": str(log),
+    }
     result = subprocess.run(
         [*outturn_command(), "run", "--quarter", QUARTER, "--project", str(project)],
         capture_output=True, text=True, check=False, cwd=project, env=env,
