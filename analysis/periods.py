@@ -134,13 +134,13 @@ class Period:
         return f"Period({self.label!r})"
 
     def shift(self, n: int) -> Period:
-        """The period ``n`` steps later (earlier when negative), at the same frequency."""
+        """Return the period ``n`` steps later (earlier when negative), at the same frequency."""
         pos = self.fy * _PER_YEAR[self.freq] + self.index - 1 + n
         fy, idx = divmod(pos, _PER_YEAR[self.freq])
         return Period(fy, self.freq, idx + 1)
 
     def quarter(self) -> Period:
-        """The quarter containing this month (or the quarter itself)."""
+        """Return the quarter containing this month (or the quarter itself)."""
         if self.freq == "year":
             raise PeriodError(f"{self.label} is a year, not within one quarter")
         if self.freq == "quarter":
@@ -148,20 +148,20 @@ class Period:
         return Period(self.fy, "quarter", (self.index - 1) // 3 + 1)
 
     def year(self) -> Period:
-        """The financial year containing this period."""
+        """Return the financial year containing this period."""
         return Period(self.fy, "year", 1)
 
     def months(self) -> list[Period]:
-        """The months that make up this period, in order."""
+        """List the months that make up this period, in order."""
         first = (self.index - 1) * _SPAN[self.freq] + 1
         return [Period(self.fy, "month", first + i) for i in range(_SPAN[self.freq])]
 
     def contains(self, other: Period) -> bool:
-        """True when ``other`` lies wholly within this period."""
+        """Return True when ``other`` lies wholly within this period."""
         return self.start_date <= other.start_date and other.end_date <= self.end_date
 
     def steps_into_year(self) -> int:
-        """How many periods of this frequency have passed in the financial year, this one included."""
+        """Count the periods of this frequency so far in the financial year, this one included."""
         return self.index
 
     @property
@@ -203,6 +203,13 @@ def _from_match(kind: str, m: re.Match[str], label: str) -> Period:
     if kind in ("iso_month", "iso_date"):
         month = int(g["m"])
         if not 1 <= month <= 12:
+            if kind == "iso_month":  # 2017-19 is read as a month; it may be a mistyped year
+                year = int(g["y"]) if g.get("y") else None
+                hint = (f" nor a financial year ({year} must be followed by "
+                        f"{(year + 1) % 100:02d}: write {year}-{(year + 1) % 100:02d})"
+                        if year else "")
+                raise PeriodError(f"period {label!r} is neither a month (month {month} is not "
+                                  f"between 01 and 12){hint}")
             raise PeriodError(f"period {label!r}: month {month} is not between 01 and 12")
         return _month_period(int(g["y"]), month)
     if kind == "month_name":
@@ -248,7 +255,7 @@ def parse_period(label: str | Period | int) -> Period:
 
 
 def is_period(label: object) -> bool:
-    """True when ``label`` parses as a period."""
+    """Return True when ``label`` parses as a period."""
     try:
         parse_period(label)  # type: ignore[arg-type]
     except PeriodError:
@@ -327,17 +334,17 @@ def format_period(period: Period, style: str = "canonical") -> str:
 
 
 def previous_period(period: Period) -> Period:
-    """The period immediately before, at the same frequency (Q1 follows the previous Q4)."""
+    """Return the period immediately before, at the same frequency (Q1 follows the previous Q4)."""
     return period.shift(-1)
 
 
 def same_period_last_year(period: Period) -> Period:
-    """The same month, quarter or year, one financial year earlier."""
+    """Return the same month, quarter or year, one financial year earlier."""
     return Period(period.fy - 1, period.freq, period.index)
 
 
 def last_year_end(period: Period) -> Period:
-    """The most recent financial year wholly ended before ``period`` ends.
+    """Return the most recent financial year wholly ended before ``period`` ends.
 
     For a quarter or month that is the previous financial year; for a year it
     is the year before.
@@ -358,7 +365,7 @@ def period_range(start: Period, end: Period) -> list[Period]:
 
 
 def steps_between(start: Period, end: Period) -> int:
-    """Number of steps from ``start`` to ``end`` at their shared frequency."""
+    """Count the steps from ``start`` to ``end`` at their shared frequency."""
     if start.freq != end.freq:
         raise PeriodError(f"cannot count from a {start.freq} ({start}) to a {end.freq} ({end})")
     per = start.per_year
