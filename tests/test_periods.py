@@ -200,9 +200,9 @@ def test_slug_replaces_the_space_with_a_hyphen():
 @pytest.mark.parametrize(
     ("text", "match"),
     [
-        # "2017-19" is read as an ISO month (year 2017, month 19), so the message is about the
-        # month; "2017/19" and "2017/2019" cannot be months and get the financial-year message
-        ("2017-19", r"period '2017-19': month 19 is not between 01 and 12"),
+        # "2017-19" could be an ISO month (year 2017, month 19) or a financial year, so the
+        # message covers both; "2017/19" and "2017/2019" cannot be months
+        ("2017-19", r"period '2017-19' is neither a month \(month 19 is not between 01 and 12\)"),
         ("2017/19", r"2017 must be followed by the next year \(2017-18\)"),
         ("2017/2019", "must be followed by the next year"),
         ("Q5 2017/18", "'Q5 2017/18' is not a period label"),
