@@ -1,0 +1,1 @@
+"""Outturn: the quarterly council performance report, from checked data to published HTML."""

@@ -83,9 +83,11 @@ class Indicator:
         """
         if self.year_end_basis:
             return self.year_end_basis
-        return {"cumulative_ytd": "same_point", "ratio_ytd": "same_point",
-                "flow": "average_per_period"}.get(
-            self.measure, "outturn")
+        return {
+            "cumulative_ytd": "same_point",
+            "ratio_ytd": "same_point",
+            "flow": "average_per_period",
+        }.get(self.measure, "outturn")
 
     @property
     def period_freq(self) -> str:
@@ -93,11 +95,11 @@ class Indicator:
         return _FREQ_TO_PERIOD[self.frequency]
 
     def target_for(self, period: Period) -> Target | None:
-        """The target for the financial year containing ``period``, if any."""
+        """Return the target for the financial year containing ``period``, if any."""
         return self.targets.get(period.year().label)
 
     def latest_break(self, before: Period | None = None) -> Break | None:
-        """The latest series break at or before ``before`` (or the latest of all)."""
+        """Return the latest series break at or before ``before`` (or the latest of all)."""
         found = [b for b in self.breaks if before is None or b.period.start_date <= before.end_date]
         return max(found, key=lambda b: b.period.sort_key()) if found else None
 
@@ -105,8 +107,12 @@ class Indicator:
 class Catalogue(Mapping[str, Indicator]):
     """Indicators by id, in catalogue order, plus the denominators."""
 
-    def __init__(self, indicators: list[Indicator], denominators: dict[str, Any] | None = None,
-                 source: str = "indicators.yml"):
+    def __init__(
+        self,
+        indicators: list[Indicator],
+        denominators: dict[str, Any] | None = None,
+        source: str = "indicators.yml",
+    ):
         self._items = {i.id: i for i in indicators}
         self.denominators = denominators or {}
         self.source = source
@@ -138,17 +144,25 @@ def _target(raw: Any) -> Target:
             raise ValueError(f"rule {raw['rule']!r} is not one of {', '.join(TARGET_RULES)}")
         return Target(rule=raw["rule"], text=str(raw.get("text", "")))
     if raw.get("value") is None and raw.get("count") is None:
-        raise ValueError("a target needs 'value' (a number), 'count' (for a number behind a "
-                         "rate) or 'rule'")
+        raise ValueError(
+            "a target needs 'value' (a number), 'count' (for a number behind a rate) or 'rule'"
+        )
     value, count = raw.get("value"), raw.get("count")
-    return Target(value=None if value is None else float(value),
-                  count=None if count is None else float(count), text=str(raw.get("text", "")))
+    return Target(
+        value=None if value is None else float(value),
+        count=None if count is None else float(count),
+        text=str(raw.get("text", "")),
+    )
 
 
 def _check_enums(raw: dict, where: str, file: str) -> list[Problem]:
     problems = []
-    for key, allowed in (("better", BETTER), ("unit", UNITS), ("frequency", FREQUENCIES),
-                         ("measure", MEASURES)):
+    for key, allowed in (
+        ("better", BETTER),
+        ("unit", UNITS),
+        ("frequency", FREQUENCIES),
+        ("measure", MEASURES),
+    ):
         value = raw.get(key)
         if value not in allowed:
             shown = ", ".join(str(a).replace("None", "null") for a in allowed)
@@ -163,8 +177,14 @@ def _parse_targets(raw: dict, where: str, file: str) -> tuple[dict[str, Target],
             label = parse_period(str(year)).year().label
             targets[label] = _target(spec)
         except (ValueError, PeriodError) as exc:
-            problems.append(Problem(file, f"{where}, target {year}", str(exc),
-                                    "write e.g. '2017-18: {value: 70}' or '{rule: tbc}'"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}, target {year}",
+                    str(exc),
+                    "write e.g. '2017-18: {value: 70}' or '{rule: tbc}'",
+                )
+            )
     return targets, problems
 
 
@@ -174,21 +194,39 @@ def _parse_breaks(raw: dict, where: str, file: str) -> tuple[tuple[Break, ...], 
         try:
             breaks.append(Break(parse_period(str(item["period"])), str(item.get("note", ""))))
         except (KeyError, TypeError, PeriodError) as exc:
-            problems.append(Problem(file, f"{where}, breaks", f"bad break {item!r} ({exc})",
-                                    "write each break as '{period: Apr 2017, note: ...}'"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}, breaks",
+                    f"bad break {item!r} ({exc})",
+                    "write each break as '{period: Apr 2017, note: ...}'",
+                )
+            )
     return tuple(breaks), problems
 
 
 def parse_indicator(raw: Any, position: int, file: str) -> tuple[Indicator | None, list[Problem]]:
     """Build one :class:`Indicator`, collecting every problem instead of stopping at the first."""
     if not isinstance(raw, dict) or not raw.get("id"):
-        return None, [Problem(file, f"indicator #{position}", "entry has no 'id'",
-                              "give every indicator an 'id:' (snake_case)")]
+        return None, [
+            Problem(
+                file,
+                f"indicator #{position}",
+                "entry has no 'id'",
+                "give every indicator an 'id:' (snake_case)",
+            )
+        ]
     where = f"indicator '{raw['id']}'"
     problems = _check_enums(raw, where, file)
     if raw.get("year_end_basis") not in (None, *YEAR_END_BASES):
-        problems.append(Problem(file, where, f"'year_end_basis' is {raw['year_end_basis']!r}",
-                                f"use one of {', '.join(YEAR_END_BASES)} or leave it out"))
+        problems.append(
+            Problem(
+                file,
+                where,
+                f"'year_end_basis' is {raw['year_end_basis']!r}",
+                f"use one of {', '.join(YEAR_END_BASES)} or leave it out",
+            )
+        )
     if not raw.get("title"):
         problems.append(Problem(file, where, "'title' is missing", "add the title as printed"))
     targets, tp = _parse_targets(raw, where, file)
@@ -205,28 +243,47 @@ def parse_indicator(raw: Any, position: int, file: str) -> tuple[Indicator | Non
         try:
             tolerance = parse_tolerance(raw["tolerance"])
         except ValueError as exc:
-            problems.append(Problem(file, f"{where}, tolerance", f"'tolerance' {exc}",
-                                    "or leave it out to use the council's report.tolerance"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}, tolerance",
+                    f"'tolerance' {exc}",
+                    "or leave it out to use the council's report.tolerance",
+                )
+            )
     if problems:
         return None, problems
     return Indicator(
-        id=str(raw["id"]), title=str(raw["title"]),
+        id=str(raw["id"]),
+        title=str(raw["title"]),
         short_title=str(raw.get("short_title") or raw["title"]),
-        better=raw.get("better"), unit=raw["unit"], frequency=raw["frequency"],
-        measure=raw["measure"], decimals=int(raw.get("decimals", 1)),
-        show_count=bool(raw.get("show_count", False)), denominator=raw.get("denominator"),
-        service=str(raw.get("service") or ""), portfolio=str(raw.get("portfolio") or ""),
-        targets=targets, breaks=breaks, new_from=new_from,
-        dfe=dict(raw.get("dfe") or {}), notes=tuple(str(n) for n in raw.get("notes") or ()),
-        year_end_basis=raw.get("year_end_basis"), tolerance=tolerance,
+        better=raw.get("better"),
+        unit=raw["unit"],
+        frequency=raw["frequency"],
+        measure=raw["measure"],
+        decimals=int(raw.get("decimals", 1)),
+        show_count=bool(raw.get("show_count", False)),
+        denominator=raw.get("denominator"),
+        service=str(raw.get("service") or ""),
+        portfolio=str(raw.get("portfolio") or ""),
+        targets=targets,
+        breaks=breaks,
+        new_from=new_from,
+        dfe=dict(raw.get("dfe") or {}),
+        notes=tuple(str(n) for n in raw.get("notes") or ()),
+        year_end_basis=raw.get("year_end_basis"),
+        tolerance=tolerance,
     ), []
 
 
 def parse_catalogue(raw: Any, file: str) -> tuple[Catalogue, list[Problem]]:
     """Build the catalogue from parsed YAML, with every problem found."""
     if not isinstance(raw, dict) or not isinstance(raw.get("indicators"), list):
-        return Catalogue([], source=file), [Problem(
-            file, "top level", "no 'indicators:' list", "see docs/data-model.md for the shape")]
+        return Catalogue([], source=file), [
+            Problem(
+                file, "top level", "no 'indicators:' list", "see docs/data-model.md for the shape"
+            )
+        ]
     indicators, problems, seen = [], [], set()
     for n, entry in enumerate(raw["indicators"], start=1):
         ind, probs = parse_indicator(entry, n, file)
@@ -234,8 +291,14 @@ def parse_catalogue(raw: Any, file: str) -> tuple[Catalogue, list[Problem]]:
         if ind is None:
             continue
         if ind.id in seen:
-            problems.append(Problem(file, f"indicator '{ind.id}'", "id used twice",
-                                    "give each indicator a unique id"))
+            problems.append(
+                Problem(
+                    file,
+                    f"indicator '{ind.id}'",
+                    "id used twice",
+                    "give each indicator a unique id",
+                )
+            )
         seen.add(ind.id)
         indicators.append(ind)
     return Catalogue(indicators, raw.get("denominators") or {}, source=file), problems

@@ -13,24 +13,47 @@ PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 TEXT = "#0B0C0C"
 FONT = "Arial, Helvetica, sans-serif"
 THEME = "outturn"
-SERIES_COLOURS = {"council": PALETTE[0], "neighbours": PALETTE[3], "england": PALETTE[4],
-                  "region": PALETTE[5], "target": PALETTE[2], "forecast": PALETTE[0]}
+SERIES_COLOURS = {
+    "council": PALETTE[0],
+    "neighbours": PALETTE[3],
+    "england": PALETTE[4],
+    "region": PALETTE[5],
+    "target": PALETTE[2],
+    "forecast": PALETTE[0],
+}
 
 
 @alt.theme.register(THEME, enable=True)
 def outturn_theme() -> alt.theme.ThemeConfig:
-    """The house theme: readable sizes, GOV.UK text colour, Analysis Function palette."""
+    """Return the house theme: readable sizes, GOV.UK text colour, Analysis Function palette."""
     return {
         "config": {
             "font": FONT,
             "background": "#FFFFFF",
             "view": {"stroke": None, "continuousWidth": 640, "continuousHeight": 300},
-            "title": {"fontSize": 16, "color": TEXT, "anchor": "start", "subtitleColor": TEXT,
-                      "subtitleFontSize": 12},
-            "axis": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": TEXT,
-                     "titleColor": TEXT, "gridColor": "#E5E5E5", "domainColor": "#6F777B"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": TEXT,
-                       "titleColor": TEXT, "orient": "bottom", "direction": "vertical"},
+            "title": {
+                "fontSize": 16,
+                "color": TEXT,
+                "anchor": "start",
+                "subtitleColor": TEXT,
+                "subtitleFontSize": 12,
+            },
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "labelColor": TEXT,
+                "titleColor": TEXT,
+                "gridColor": "#E5E5E5",
+                "domainColor": "#6F777B",
+            },
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "labelColor": TEXT,
+                "titleColor": TEXT,
+                "orient": "bottom",
+                "direction": "vertical",
+            },
             "range": {"category": PALETTE},
             "line": {"strokeWidth": 2.5},
             "point": {"size": 60, "filled": True},
@@ -44,7 +67,7 @@ def activate_theme() -> None:
 
 
 def describe_series(frame: pd.DataFrame, title: str, first_series: str) -> str:
-    """Generated alt text: what is plotted, over which periods, and who is highest."""
+    """Generate alt text: what is plotted, over which periods, and who is highest."""
     if frame.empty:
         return f"Line chart: {title}. No data."
     data = frame.dropna(subset=["value"]).sort_values("date")
@@ -54,14 +77,19 @@ def describe_series(frame: pd.DataFrame, title: str, first_series: str) -> str:
     latest = data.groupby("series").tail(1).set_index("series")["value"]
     if len(latest) > 1 and first_series in latest:
         rank = (latest > latest[first_series]).sum()
-        where = "highest" if rank == 0 else ("lowest" if rank == len(latest) - 1 else
-                                             "between the others")
+        where = (
+            "highest"
+            if rank == 0
+            else ("lowest" if rank == len(latest) - 1 else "between the others")
+        )
         text += f"; {first_series} {where} at the latest point"
     first = data[data["series"] == first_series]
     if len(first) >= 2:
-        text += (f"; {first_series} went from {first['value'].iloc[0]:,.1f} "
-                 f"({first['period'].iloc[0]}) to {first['value'].iloc[-1]:,.1f} "
-                 f"({first['period'].iloc[-1]})")
+        text += (
+            f"; {first_series} went from {first['value'].iloc[0]:,.1f} "
+            f"({first['period'].iloc[0]}) to {first['value'].iloc[-1]:,.1f} "
+            f"({first['period'].iloc[-1]})"
+        )
     return text + "."
 
 
@@ -72,11 +100,18 @@ def source_lines(source: str, width: int = 100) -> list[str]:
     return textwrap.wrap(f"Source: {source}", width) if source else []
 
 
-def history_chart(frame: pd.DataFrame, *, title: str, unit_label: str, source: str = "",
-                  target: float | None = None, fan: pd.DataFrame | None = None,
-                  description: str | None = None,
-                  band: pd.DataFrame | None = None) -> alt.Chart:
-    """The council against its statistical neighbours and England over time.
+def history_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    unit_label: str,
+    source: str = "",
+    target: float | None = None,
+    fan: pd.DataFrame | None = None,
+    description: str | None = None,
+    band: pd.DataFrame | None = None,
+) -> alt.Chart:
+    """Chart the council against its statistical neighbours and England over time.
 
     Parameters
     ----------
@@ -97,46 +132,77 @@ def history_chart(frame: pd.DataFrame, *, title: str, unit_label: str, source: s
     """
     names = list(dict.fromkeys(frame["series"]))
     colours = [PALETTE[[0, 3, 4, 5, 1, 2][i % 6]] for i in range(len(names))]
-    colour = alt.Color("series:N", title=None, sort=names,
-                       scale=alt.Scale(domain=names, range=colours))
+    colour = alt.Color(
+        "series:N", title=None, sort=names, scale=alt.Scale(domain=names, range=colours)
+    )
     x = alt.X("date:T", title="Period end", axis=alt.Axis(format="%b %Y", labelAngle=0))
     y = alt.Y("value:Q", title=unit_label, scale=alt.Scale(zero=False))
-    tooltip = [alt.Tooltip("series:N"), alt.Tooltip("period:N"),
-               alt.Tooltip("value:Q", format=",.1f")]
+    tooltip = [
+        alt.Tooltip("series:N"),
+        alt.Tooltip("period:N"),
+        alt.Tooltip("value:Q", format=",.1f"),
+    ]
     base = alt.Chart(frame.dropna(subset=["value"]))
     layers: list[alt.Chart] = [
-        base.mark_line().encode(x=x, y=y, color=colour, strokeDash=alt.StrokeDash(
-            "series:N", sort=names, legend=None)),
-        base.mark_point().encode(x=x, y=y, color=colour, shape=alt.Shape(
-            "series:N", sort=names, title=None, scale=alt.Scale(domain=names)),
-            tooltip=tooltip),
+        base.mark_line().encode(
+            x=x, y=y, color=colour, strokeDash=alt.StrokeDash("series:N", sort=names, legend=None)
+        ),
+        base.mark_point().encode(
+            x=x,
+            y=y,
+            color=colour,
+            shape=alt.Shape("series:N", sort=names, title=None, scale=alt.Scale(domain=names)),
+            tooltip=tooltip,
+        ),
     ]
     if fan is not None and not fan.empty:
-        layers.insert(0, alt.Chart(fan).mark_area(opacity=0.18, color=PALETTE[0]).encode(
-            x="date:T", y=alt.Y("lower:Q", title=unit_label), y2="upper:Q"))
-        layers.append(alt.Chart(fan).mark_line(strokeDash=[2, 2], color=PALETTE[0]).encode(
-            x="date:T", y="estimate:Q"))
+        layers.insert(
+            0,
+            alt.Chart(fan)
+            .mark_area(opacity=0.18, color=PALETTE[0])
+            .encode(x="date:T", y=alt.Y("lower:Q", title=unit_label), y2="upper:Q"),
+        )
+        layers.append(
+            alt.Chart(fan)
+            .mark_line(strokeDash=[2, 2], color=PALETTE[0])
+            .encode(x="date:T", y="estimate:Q")
+        )
     if band is not None and not band.empty:
-        band_tip = [alt.Tooltip("period:N"), alt.Tooltip("low:Q", format=",.1f", title="Lowest"),
-                    alt.Tooltip("high:Q", format=",.1f", title="Highest"),
-                    alt.Tooltip("n:Q", title="Neighbours with data")]
-        layers.insert(0, alt.Chart(band).mark_area(opacity=0.16, color=PALETTE[3]).encode(
-            x="date:T", y=alt.Y("low:Q", title=unit_label), y2="high:Q", tooltip=band_tip))
+        band_tip = [
+            alt.Tooltip("period:N"),
+            alt.Tooltip("low:Q", format=",.1f", title="Lowest"),
+            alt.Tooltip("high:Q", format=",.1f", title="Highest"),
+            alt.Tooltip("n:Q", title="Neighbours with data"),
+        ]
+        layers.insert(
+            0,
+            alt.Chart(band)
+            .mark_area(opacity=0.16, color=PALETTE[3])
+            .encode(x="date:T", y=alt.Y("low:Q", title=unit_label), y2="high:Q", tooltip=band_tip),
+        )
     if target is not None:
         rule = pd.DataFrame({"value": [target], "label": [f"Target {target:,.1f}"]})
-        layers.append(alt.Chart(rule).mark_rule(color=PALETTE[2], strokeDash=[6, 4]).encode(
-            y="value:Q"))
-        layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-6, color=PALETTE[2],
-                                                fontSize=12).encode(y="value:Q", text="label:N"))
+        layers.append(
+            alt.Chart(rule).mark_rule(color=PALETTE[2], strokeDash=[6, 4]).encode(y="value:Q")
+        )
+        layers.append(
+            alt.Chart(rule)
+            .mark_text(align="left", dx=4, dy=-6, color=PALETTE[2], fontSize=12)
+            .encode(y="value:Q", text="label:N")
+        )
     alt_text = description or describe_series(frame, title, names[0] if names else "")
     if band is not None and not band.empty and not description:
         last = band.iloc[-1]
-        alt_text = (alt_text.rstrip(".") + f"; shaded band: the statistical neighbours' range, "
-                    f"{last['low']:,.1f} to {last['high']:,.1f} in {last['period']} "
-                    f"({int(last['n'])} neighbours).")
+        alt_text = (
+            alt_text.rstrip(".") + f"; shaded band: the statistical neighbours' range, "
+            f"{last['low']:,.1f} to {last['high']:,.1f} in {last['period']} "
+            f"({int(last['n'])} neighbours)."
+        )
     chart = alt.layer(*layers).properties(
         title=alt.Title(title, subtitle=source_lines(source)),
-        description=alt_text, width=640, height=300,
+        description=alt_text,
+        width=640,
+        height=300,
     )
     return chart
 
@@ -151,7 +217,7 @@ def chart_svg(chart: alt.Chart) -> str:
 
 
 def chart_html(chart: alt.Chart, caption: str = "") -> str:
-    """A chart as an accessible figure: inline SVG with role=img and its alt text."""
+    """Wrap a chart as an accessible figure: inline SVG with role=img and its alt text."""
     spec = chart.to_dict()
     alt_text = spec.get("description", "")
     svg = chart_svg(chart)

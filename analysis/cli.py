@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional  # noqa: UP035  (typer reads Optional)
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -15,12 +15,14 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    help="Quarterly council performance reports: validate the data, run the notebooks, render HTML.",
+    help=(
+        "Quarterly council performance reports: validate the data, run the notebooks, render HTML."
+    ),
 )
 console = Console(stderr=True, highlight=False)
 
 ProjectOption = Annotated[
-    Optional[Path],  # noqa: UP007
+    Path | None,
     typer.Option(
         "--project",
         help="Project folder holding data/, notebooks/ and reports/ (default: the current one).",
@@ -41,22 +43,32 @@ def fail(message: str, code: int = 1) -> None:
 @app.command("run")
 def run_command(
     quarter: Annotated[
-        Optional[str],  # noqa: UP007
-        typer.Option("--quarter", "-q", help='Quarter to report, e.g. "2017-18 Q2" (default: '
-                     "the latest quarter in the data)."),
+        str | None,
+        typer.Option(
+            "--quarter",
+            "-q",
+            help='Quarter to report, e.g. "2017-18 Q2" (default: the latest quarter in the data).',
+        ),
     ] = None,
     project: ProjectOption = None,
     as_of: Annotated[
-        Optional[str],  # noqa: UP007
-        typer.Option("--as-of", help="Use only figures published on or before this date "
-                     "(YYYY-MM-DD), to rebuild a quarter as it was published."),
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Use only figures published on or before this date "
+            "(YYYY-MM-DD), to rebuild a quarter as it was published.",
+        ),
     ] = None,
     engine: Annotated[
         str, typer.Option(help="Renderer: auto (Quarto if on PATH), quarto or python.")
     ] = "auto",
     published: Annotated[
-        bool, typer.Option("--published", help="Withhold small counts (report.suppress_below "
-                           "in council.yml): the build to publish. Default: internal, all shown.")
+        bool,
+        typer.Option(
+            "--published",
+            help="Withhold small counts (report.suppress_below "
+            "in council.yml): the build to publish. Default: internal, all shown.",
+        ),
     ] = False,
 ) -> None:
     """Validate the data, execute the report notebooks and render reports/<quarter>/."""
@@ -65,14 +77,24 @@ def run_command(
 
     paths = project_paths(project)
     with console.status("Running the quarterly pack...") as status:
-        result = run_quarter(paths, quarter, as_of, engine,
-                             progress=lambda m: (console.print(f"  {m}"), status.update(m)),
-                             published=published)
-    rel = result.folder.relative_to(paths.root) if result.folder.is_relative_to(
-        paths.root) else result.folder
-    console.print(f"[bold green]done:[/] {result.quarter} -> {rel / 'index.html'} "
-                  f"({len(result.pages)} pages, {len(result.exceptions)} exception reports, "
-                  f"rendered with {result.engine}, {result.timings['total']:.1f} s)")
+        result = run_quarter(
+            paths,
+            quarter,
+            as_of,
+            engine,
+            progress=lambda m: (console.print(f"  {m}"), status.update(m)),
+            published=published,
+        )
+    rel = (
+        result.folder.relative_to(paths.root)
+        if result.folder.is_relative_to(paths.root)
+        else result.folder
+    )
+    console.print(
+        f"[bold green]done:[/] {result.quarter} -> {rel / 'index.html'} "
+        f"({len(result.pages)} pages, {len(result.exceptions)} exception reports, "
+        f"rendered with {result.engine}, {result.timings['total']:.1f} s)"
+    )
 
 
 @app.command("validate")
@@ -86,9 +108,11 @@ def validate_command(project: ProjectOption = None) -> None:
     paths = project_paths(project)
     data, problems = inspect_project(paths)
     if not problems and data is not None:
-        console.print(f"[bold green]ok:[/] {paths.data}: {len(data.catalogue)} indicators, "
-                      f"{len(data.values):,} values in "
-                      f"{data.values['file'].nunique()} file(s); no problems found")
+        console.print(
+            f"[bold green]ok:[/] {paths.data}: {len(data.catalogue)} indicators, "
+            f"{len(data.values):,} values in "
+            f"{data.values['file'].nunique()} file(s); no problems found"
+        )
         return
     table = Table(title=f"{len(problems)} problem(s) in {paths.data}", show_lines=True)
     for col in ("file", "where", "problem", "fix"):
@@ -112,11 +136,11 @@ def spc_command(
         str, typer.Option("--improvement", help="increase, decrease or neutral.")
     ] = "increase",
     target: Annotated[
-        Optional[float],  # noqa: UP045
+        float | None,
         typer.Option("--target", help="Target, for the assurance column."),
     ] = None,
     rebase: Annotated[
-        Optional[list[str]],  # noqa: UP045
+        list[str] | None,
         typer.Option("--rebase", help="Period that starts new limits (repeatable)."),
     ] = None,
 ) -> None:
@@ -135,7 +159,7 @@ def spc_command(
 
 # --- DfE/ONS data: import, init, benchmark ------------------------------------------------
 SourceDirOption = Annotated[
-    Optional[Path],  # noqa: UP045
+    Path | None,
     typer.Option("--source-dir", help="Folder of DfE/ONS CSVs (default: ../shared/data).",
                  file_okay=False),
 ]  # fmt: skip
@@ -179,8 +203,8 @@ def init_command(
 def benchmark_command(
     out: Annotated[Path, typer.Option("--out", help="CSV to write.")],
     all_councils: Annotated[bool, typer.Option("--all", help="Every council.")] = False,
-    input_file: Annotated[Optional[Path], typer.Option("--input", help="LAIT long CSV.")] = None,  # noqa: UP045
-    neighbours: Annotated[Optional[Path], typer.Option("--neighbours", help="SN CSV.")] = None,  # noqa: UP045
+    input_file: Annotated[Path | None, typer.Option("--input", help="LAIT long CSV.")] = None,
+    neighbours: Annotated[Path | None, typer.Option("--neighbours", help="SN CSV.")] = None,
     average: Annotated[str, typer.Option("--average", help="mean or median")] = "mean",
     source_dir: SourceDirOption = None,
     project: ProjectOption = None,

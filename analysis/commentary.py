@@ -9,8 +9,27 @@ from analysis.loading import Commentary
 
 NO_COMMENTARY = "No commentary supplied."
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-_ALLOWED = {"p", "ul", "ol", "li", "em", "strong", "a", "blockquote", "code", "pre", "br",
-            "h3", "h4", "table", "thead", "tbody", "tr", "th", "td"}
+_ALLOWED = {
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "br",
+    "h3",
+    "h4",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 
 
 def render_markdown(text: str) -> str:
@@ -23,19 +42,27 @@ def render_markdown(text: str) -> str:
     for level in (4, 3, 2, 1):
         html = html.replace(f"<h{level}>", f"<h{min(level + 2, 4)}>")
         html = html.replace(f"</h{level}>", f"</h{min(level + 2, 4)}>")
-    return nh3.clean(html, tags=_ALLOWED, attributes={"a": {"href", "title"}},
-                     url_schemes={"http", "https", "mailto"})
+    return nh3.clean(
+        html,
+        tags=_ALLOWED,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+    )
 
 
 def commentary_html(item: Commentary | None) -> str:
-    """The commentary and service response as HTML sections, or a 'none supplied' note."""
+    """Render the commentary and service response as HTML sections, or a 'none supplied' note."""
     if item is None or item.is_empty:
         return f'<p class="no-commentary"><em>{NO_COMMENTARY}</em></p>'
     parts = []
     if item.commentary.strip():
-        parts.append('<section class="commentary"><h3>Commentary</h3>'
-                     f"{render_markdown(item.commentary)}</section>")
+        parts.append(
+            '<section class="commentary"><h3>Commentary</h3>'
+            f"{render_markdown(item.commentary)}</section>"
+        )
     if item.service_response.strip():
-        parts.append('<section class="service-response"><h3>Service response</h3>'
-                     f"{render_markdown(item.service_response)}</section>")
+        parts.append(
+            '<section class="service-response"><h3>Service response</h3>'
+            f"{render_markdown(item.service_response)}</section>"
+        )
     return "".join(parts)

@@ -43,8 +43,9 @@ RULE_TO_COMPARISON = {
 }
 
 
-def direction(change: float, tolerance: float | Tolerance = 0.0,
-              baseline: float | None = None) -> str:
+def direction(
+    change: float, tolerance: float | Tolerance = 0.0, baseline: float | None = None
+) -> str:
     """``up``, ``down`` or ``same`` for a change; within ``tolerance`` counts as same.
 
     ``tolerance`` is an amount in the indicator's unit, or a :class:`Tolerance`
@@ -108,14 +109,15 @@ def year_end_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) 
 
 
 def target_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) -> Baseline:
-    """The target for the financial year of ``p``: a number, or last year's outturn for a rule."""
+    """Return the target for ``p``'s financial year: a number, or last year's outturn for a rule."""
     target = ind.target_for(p)
     if target is None or target.rule in ("none", "tbc"):
         note = target.describe if target else "no target recorded"
         return Baseline(p.year().label, float("nan"), note=note)
     if target.rule == "value" and target.value is None:
-        return Baseline(p.year().label, float(target.count), note=target.describe, on_count=True,
-                        exact=True)
+        return Baseline(
+            p.year().label, float(target.count), note=target.describe, on_count=True, exact=True
+        )
     if target.rule == "value":
         return Baseline(p.year().label, float(target.value), note=target.describe, exact=True)
     last = _from_obs(value_at(index, ind, area, last_year_end(p)))
@@ -124,7 +126,7 @@ def target_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) ->
 
 
 def across_break(ind: Indicator, current: Period, baseline_period: str) -> str:
-    """The note of a recorded series break between a baseline and the current figure, or ''."""
+    """Return the note of a series break between a baseline and the current figure, or ''."""
     if not baseline_period:
         return ""
     from analysis.series import period_of
@@ -151,12 +153,19 @@ def _judged_like_for_like(ind: Indicator, p: Period, found: dict[str, Baseline])
         for comp in ("england", "statistical_neighbours"):
             if found[comp].period:
                 found[comp] = _not_comparable(
-                    found[comp], "not comparable: a count depends on the size of the area")
+                    found[comp], "not comparable: a count depends on the size of the area"
+                )
     return found
 
 
-def baselines(index: SeriesIndex, ind: Indicator, council: str, england: str,
-              current: Observation, reporting: Period) -> dict[str, Baseline]:
+def baselines(
+    index: SeriesIndex,
+    ind: Indicator,
+    council: str,
+    england: str,
+    current: Observation,
+    reporting: Period,
+) -> dict[str, Baseline]:
     """Every comparison's baseline for one indicator's current figure.
 
     Baselines across a recorded series break, and other areas' figures for a
@@ -165,23 +174,30 @@ def baselines(index: SeriesIndex, ind: Indicator, council: str, england: str,
     p = current.period
     prev = p.shift(-1) if p.freq == "year" else reporting.shift(-1)
     if p.freq == "month":
-        prev_obs = value_at(index, ind, council, p.quarter().shift(-1).months()[-1]) or \
-            value_at(index, ind, council, p.quarter().shift(-1))
+        prev_obs = value_at(index, ind, council, p.quarter().shift(-1).months()[-1]) or value_at(
+            index, ind, council, p.quarter().shift(-1)
+        )
     else:
         prev_obs = value_at(index, ind, council, prev)
-    return _judged_like_for_like(ind, p, {
-        "previous_period": _from_obs(prev_obs),
-        "same_period_last_year": _from_obs(value_at(index, ind, council,
-                                                    same_period_last_year(p))),
-        "previous_year_end": year_end_baseline(index, ind, council, p),
-        "target": target_baseline(index, ind, council, p),
-        "england": _from_obs(latest_on_or_before(index, ind.id, england, p)),
-        "statistical_neighbours": _from_obs(latest_on_or_before(index, ind.id, SN_CODE, p)),
-    })
+    return _judged_like_for_like(
+        ind,
+        p,
+        {
+            "previous_period": _from_obs(prev_obs),
+            "same_period_last_year": _from_obs(
+                value_at(index, ind, council, same_period_last_year(p))
+            ),
+            "previous_year_end": year_end_baseline(index, ind, council, p),
+            "target": target_baseline(index, ind, council, p),
+            "england": _from_obs(latest_on_or_before(index, ind.id, england, p)),
+            "statistical_neighbours": _from_obs(latest_on_or_before(index, ind.id, SN_CODE, p)),
+        },
+    )
 
 
-def compare_one(ind: Indicator, current: Observation, base: Baseline,
-                tolerance: float | Tolerance = 0.0) -> dict:
+def compare_one(
+    ind: Indicator, current: Observation, base: Baseline, tolerance: float | Tolerance = 0.0
+) -> dict:
     """One scorecard row's comparison fields.
 
     The indicator's own tolerance, when it has one, overrides ``tolerance``.
@@ -190,8 +206,13 @@ def compare_one(ind: Indicator, current: Observation, base: Baseline,
     figure = current.count if base.on_count else current.value
     decimals = 0 if base.on_count else ind.decimals
     if math.isnan(base.value) or math.isnan(figure) or not base.comparable:
-        return {"baseline_period": base.period, "baseline_value": base.value,
-                "change": float("nan"), "direction": "", "judgement": "n/a"}
+        return {
+            "baseline_period": base.period,
+            "baseline_value": base.value,
+            "change": float("nan"),
+            "direction": "",
+            "judgement": "n/a",
+        }
     change = round(round(figure, decimals) - round(base.value, decimals), decimals + 2)
     if ind.tolerance is not None:
         tolerance = ind.tolerance
@@ -202,8 +223,13 @@ def compare_one(ind: Indicator, current: Observation, base: Baseline,
     judged = judgement(dirn, better)
     if base.wanted and dirn == "same":
         judged = "worse"  # a rule target asks for a change; no change misses it
-    return {"baseline_period": base.period, "baseline_value": base.value, "change": change,
-            "direction": dirn, "judgement": judged}
+    return {
+        "baseline_period": base.period,
+        "baseline_value": base.value,
+        "change": change,
+        "direction": dirn,
+        "judgement": judged,
+    }
 
 
 RULE_TEXT = {
@@ -218,8 +244,9 @@ RULE_TEXT = {
 }
 
 
-def exception_reasons(rows: Sequence[dict], rule: Sequence[str], signal: str = "",
-                      commented: bool = False) -> list[str]:
+def exception_reasons(
+    rows: Sequence[dict], rule: Sequence[str], signal: str = "", commented: bool = False
+) -> list[str]:
     """Which conditions of ``rule`` an indicator meets, in the rule's order.
 
     ``rule`` lists conditions, any of which is enough: ``off_target``,
@@ -232,23 +259,32 @@ def exception_reasons(rows: Sequence[dict], rule: Sequence[str], signal: str = "
     met = []
     for condition in rule:
         comp = RULE_TO_COMPARISON.get(condition)
-        if ((condition == "special_cause_concern" and signal == "special_cause_concern")
-                or (condition == "has_commentary" and commented)
-                or (comp and by_comp.get(comp) == "worse")):
+        if (
+            (condition == "special_cause_concern" and signal == "special_cause_concern")
+            or (condition == "has_commentary" and commented)
+            or (comp and by_comp.get(comp) == "worse")
+        ):
             met.append(condition)
     return met
 
 
-def is_exception(rows: Sequence[dict], rule: Sequence[str], signal: str = "",
-                 commented: bool = False) -> bool:
-    """Whether an indicator needs an exception report under ``rule`` (see :func:`exception_reasons`)."""
+def is_exception(
+    rows: Sequence[dict], rule: Sequence[str], signal: str = "", commented: bool = False
+) -> bool:
+    """Whether an indicator needs an exception report under ``rule`` (:func:`exception_reasons`)."""
     return bool(exception_reasons(rows, rule, signal, commented))
 
 
-def scorecard(index: SeriesIndex, catalogue: Catalogue, council: str, england: str,
-              quarter: Period, rule: Sequence[str] = DEFAULT_EXCEPTION_RULE,
-              tolerance: float | Tolerance = 0.0) -> pd.DataFrame:
-    """The quarter's scorecard: one row per indicator x comparison (``SCORECARD_COLUMNS``).
+def scorecard(
+    index: SeriesIndex,
+    catalogue: Catalogue,
+    council: str,
+    england: str,
+    quarter: Period,
+    rule: Sequence[str] = DEFAULT_EXCEPTION_RULE,
+    tolerance: float | Tolerance = 0.0,
+) -> pd.DataFrame:
+    """Build the quarter's scorecard: one row per indicator x comparison (``SCORECARD_COLUMNS``).
 
     Indicators with no figure in the quarter are left out. Extra columns:
     ``note`` (how a baseline was chosen) and ``unit``.
@@ -261,10 +297,16 @@ def scorecard(index: SeriesIndex, catalogue: Catalogue, council: str, england: s
         found = baselines(index, ind, council, england, current, quarter)
         ind_rows = []
         for comp in COMPARISONS:
-            row = {"indicator_id": ind.id, "indicator": ind.short_title,
-                   "period": current.period.label, "value": current.value,
-                   "comparison": comp, **compare_one(ind, current, found[comp], tolerance),
-                   "note": found[comp].note, "unit": ind.unit}
+            row = {
+                "indicator_id": ind.id,
+                "indicator": ind.short_title,
+                "period": current.period.label,
+                "value": current.value,
+                "comparison": comp,
+                **compare_one(ind, current, found[comp], tolerance),
+                "note": found[comp].note,
+                "unit": ind.unit,
+            }
             ind_rows.append(row)
         flag = is_exception(ind_rows, rule)
         for row in ind_rows:

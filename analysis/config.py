@@ -92,12 +92,15 @@ class ProjectPaths:
         return own if own.is_file() else REPO_ROOT / "_quarto.yml"
 
     def report_dir(self, slug: str) -> Path:
-        """The output folder for one quarter (``reports/2017-18-Q2``)."""
+        """Return the output folder for one quarter (``reports/2017-18-Q2``)."""
         return self.reports / slug
 
 
-def project_paths(project: Path | str | None = None, data_dir: Path | str | None = None,
-                  council_config: Path | str | None = None) -> ProjectPaths:
+def project_paths(
+    project: Path | str | None = None,
+    data_dir: Path | str | None = None,
+    council_config: Path | str | None = None,
+) -> ProjectPaths:
     """Resolve the project root (the given folder, else the current directory) and its data.
 
     ``data_dir`` and ``council_config`` may override the defaults ``data/`` and
@@ -218,8 +221,9 @@ def parse_council(raw: Any, path: Path) -> CouncilConfig:
         council=_area(raw["council"], "council", path),
         la_number=raw["council"].get("la_number"),
         region=_area(raw["region"], "region", path) if raw.get("region") else None,
-        england=_area(raw.get("england") or {"name": "England", "area_code": "E92000001"},
-                      "england", path),
+        england=_area(
+            raw.get("england") or {"name": "England", "area_code": "E92000001"}, "england", path
+        ),
         neighbour_model=str(neighbours.get("model", "not stated")),
         neighbour_average=average,
         neighbours=tuple(_area(a, "neighbours.areas", path) for a in areas),
@@ -227,8 +231,11 @@ def parse_council(raw: Any, path: Path) -> CouncilConfig:
         suppress_below=int(report.get("suppress_below", 5)),
         tolerance=_tolerance(report, path),
         draft_commentary=_draft_mode(report, path),
-        extra={k: v for k, v in raw.items() if k not in {"council", "region", "england",
-                                                          "neighbours", "report"}},
+        extra={
+            k: v
+            for k, v in raw.items()
+            if k not in {"council", "region", "england", "neighbours", "report"}
+        },
     )
 
 

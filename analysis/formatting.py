@@ -23,21 +23,32 @@ COMPARISON_LABELS = {
     "england": "England",
     "statistical_neighbours": "Statistical neighbours",
 }
-UNIT_LABELS = {"count": "number", "rate_per_10k": "rate per 10,000 children",
-               "percent": "%", "score": "score"}
+UNIT_LABELS = {
+    "count": "number",
+    "rate_per_10k": "rate per 10,000 children",
+    "percent": "%",
+    "score": "score",
+}
 
 
 def format_number(value: float, decimals: int = 1, unit: str = "") -> str:
-    """A number with thousands separators and the indicator's decimals (``1,234.5``, ``21.6%``)."""
+    """Format a number with thousands separators and the indicator's decimals.
+
+    For example ``1,234.5`` or ``21.6%``.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = f"{value:,.{decimals}f}"
     return text + "%" if unit == "percent" else text
 
 
-def format_value(value: float, ind: Indicator, count: float = float("nan"),
-                 status: str = "") -> str:
-    """A figure as the papers print it: ``531 (185.6)`` for No. (Rate), ``21.6%``, ``3,139``."""
+def format_value(
+    value: float, ind: Indicator, count: float = float("nan"), status: str = ""
+) -> str:
+    """Format a figure as the papers print it.
+
+    For example ``531 (185.6)`` for No. (Rate), ``21.6%`` or ``3,139``.
+    """
     if status and (value is None or math.isnan(value)):
         return STATUS_TEXT.get(status, status)
     decimals = 0 if ind.unit == "count" else ind.decimals
@@ -48,7 +59,7 @@ def format_value(value: float, ind: Indicator, count: float = float("nan"),
 
 
 def format_change(change: float, ind: Indicator) -> str:
-    """A signed change (``+2.6``, ``-13.6 pts`` for percentages)."""
+    """Format a signed change (``+2.6``, ``-13.6 pts`` for percentages)."""
     if change is None or math.isnan(change):
         return ""
     decimals = 0 if ind.unit == "count" else ind.decimals
@@ -61,9 +72,11 @@ def dot_html(direction: str, judgement: str) -> str:
     if not direction:
         return '<span class="dot dot-na">n/a</span>'
     text = f"{direction}, {judgement}" if judgement not in ("n/a", "") else direction
-    return (f'<span class="dot dot-{html.escape(judgement.replace("/", ""))}" title="{text}">'
-            f'<span aria-hidden="true">{ARROWS[direction]} {MARKS.get(judgement, "")}</span>'
-            f'<span class="visually-hidden">{text}</span></span>')
+    return (
+        f'<span class="dot dot-{html.escape(judgement.replace("/", ""))}" title="{text}">'
+        f'<span aria-hidden="true">{ARROWS[direction]} {MARKS.get(judgement, "")}</span>'
+        f'<span class="visually-hidden">{text}</span></span>'
+    )
 
 
 def dot_text(direction: str, judgement: str) -> str:
@@ -74,9 +87,14 @@ def dot_text(direction: str, judgement: str) -> str:
     return f"{ARROWS[direction]} {MARKS.get(judgement, '')} {words}".replace("  ", " ")
 
 
-def html_table(frame: pd.DataFrame, caption: str = "", raw_columns: tuple[str, ...] = (),
-               row_header: str | None = None, css_class: str = "outturn-table") -> str:
-    """An accessible HTML table: caption, ``th`` with scope, cells escaped unless listed raw."""
+def html_table(
+    frame: pd.DataFrame,
+    caption: str = "",
+    raw_columns: tuple[str, ...] = (),
+    row_header: str | None = None,
+    css_class: str = "outturn-table",
+) -> str:
+    """Build an accessible HTML table: caption, scoped ``th``, cells escaped unless listed raw."""
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
     body = []
     for _, row in frame.iterrows():
@@ -84,9 +102,11 @@ def html_table(frame: pd.DataFrame, caption: str = "", raw_columns: tuple[str, .
         for col in frame.columns:
             text = "" if pd.isna(row[col]) else str(row[col])
             text = text if col in raw_columns else html.escape(text)
-            tag = "th scope=\"row\"" if col == row_header else "td"
+            tag = 'th scope="row"' if col == row_header else "td"
             cells.append(f"<{tag}>{text}</{tag.split()[0]}>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<table class="{css_class}">{cap}<thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+    return (
+        f'<table class="{css_class}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )

@@ -1,4 +1,4 @@
-"""Signal and foresight for each indicator in a pack: SPC variation, forecasts, year-end projections."""
+"""Signal and foresight per indicator in a pack: SPC variation, forecasts, year-end projections."""
 
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ LEVEL = 80
 
 
 def improvement(ind: Indicator) -> str | None:
-    """The SPC improvement direction from the polarity."""
+    """Return the SPC improvement direction from the polarity."""
     return {"high": "increase", "low": "decrease"}.get(ind.better or "")
 
 
 def analysis_series(index: SeriesIndex, ind: Indicator, area: str, current: Period) -> pd.Series:
-    """The area's series at the current figure's frequency, up to it, for SPC and forecasts.
+    """Return the area's series at the current figure's frequency, up to it, for SPC and forecasts.
 
     Values at other frequencies are brought in where they mean the same thing
     (a March snapshot is the Q4 value). Leading gaps are dropped; inner gaps
@@ -47,7 +47,7 @@ def analysis_series(index: SeriesIndex, ind: Indicator, area: str, current: Peri
         p = p.shift(1)
     s = pd.Series(values, dtype=float)
     valid = s.notna()
-    return s[valid.idxmax():] if valid.any() else s.iloc[0:0]
+    return s[valid.idxmax() :] if valid.any() else s.iloc[0:0]
 
 
 def _period_at(p: Period, freq: str) -> Period:
@@ -81,17 +81,24 @@ def spc_for(ind: Indicator, series: pd.Series, target: float | None) -> tuple:
         after = [p for p in series.index if p.start_date >= brk.period.start_date]
         if after and after[0] != series.index[0]:
             rebase.append(after[0].label)
-    frame = xmr(series.to_numpy(), labels, improvement=improvement(ind), target=target,
-                rebase=rebase)
+    frame = xmr(
+        series.to_numpy(), labels, improvement=improvement(ind), target=target, rebase=rebase
+    )
     return frame, variation(frame, unit=ind.unit, decimals=ind.decimals)
 
 
-def benchmark_series(index: SeriesIndex, ind: Indicator, area: str,
-                     until: Period | None = None) -> pd.Series:
-    """A comparator's annual series (statistical neighbours, England) up to ``until``."""
+def benchmark_series(
+    index: SeriesIndex, ind: Indicator, area: str, until: Period | None = None
+) -> pd.Series:
+    """Return a comparator's annual series (statistical neighbours, England) up to ``until``."""
     obs = index.observations(ind.id, area)
-    years = {p: o.value for p, o in obs.items() if p.freq == "year" and not o.missing
-             and (until is None or p.end_ordinal <= until.end_ordinal)}
+    years = {
+        p: o.value
+        for p, o in obs.items()
+        if p.freq == "year"
+        and not o.missing
+        and (until is None or p.end_ordinal <= until.end_ordinal)
+    }
     return pd.Series(years, dtype=float).sort_index(key=lambda i: [p.fy for p in i])
 
 
@@ -103,11 +110,17 @@ def crossing_for(index: SeriesIndex, ind: Indicator, series: pd.Series, freq: st
     if ind.better is None or bench.empty or series.dropna().empty:
         return None
     latest_p = bench.index[-1]
-    return forecast_crossing(series.dropna(), float(bench.iloc[-1]), better=ind.better,
-                             horizon=HORIZON[freq], level=LEVEL,
-                             breaks=[b.period for b in ind.breaks], benchmark_mode="hold",
-                             benchmark_name=f"the statistical-neighbour average "
-                             f"({bench.iloc[-1]:,.1f} in {latest_p.label})")
+    return forecast_crossing(
+        series.dropna(),
+        float(bench.iloc[-1]),
+        better=ind.better,
+        horizon=HORIZON[freq],
+        level=LEVEL,
+        breaks=[b.period for b in ind.breaks],
+        benchmark_mode="hold",
+        benchmark_name=f"the statistical-neighbour average "
+        f"({bench.iloc[-1]:,.1f} in {latest_p.label})",
+    )
 
 
 MIN_IN_YEAR_POINTS = 2
@@ -127,8 +140,14 @@ def projection_measure(ind: Indicator) -> str | None:
     return {"ratio_ytd": "snapshot"}.get(ind.measure, ind.measure)
 
 
-def year_end_for(index: SeriesIndex, ind: Indicator, area: str, series: pd.Series,
-                 current: Period, target: float | None):
+def year_end_for(
+    index: SeriesIndex,
+    ind: Indicator,
+    area: str,
+    series: pd.Series,
+    current: Period,
+    target: float | None,
+):
     """Projected outturn for the current financial year, from the year to date."""
     from analysis.forecasting import project_year_end
 
@@ -148,26 +167,48 @@ def year_end_for(index: SeriesIndex, ind: Indicator, area: str, series: pd.Serie
     if target is not None and measure == "flow":
         target = target * current.per_year  # a flow's target is set per period
     try:
-        return project_year_end(in_year, measure=measure, frequency=ind.frequency
-                                if ind.frequency != "annual" else None,
-                                earlier_years=earlier or None,
-                                last_year_outturn=None if last is None or last.missing
-                                else last.value, target=target, level=LEVEL)
+        return project_year_end(
+            in_year,
+            measure=measure,
+            frequency=ind.frequency if ind.frequency != "annual" else None,
+            earlier_years=earlier or None,
+            last_year_outturn=None if last is None or last.missing else last.value,
+            target=target,
+            level=LEVEL,
+        )
     except Exception:  # noqa: BLE001 - a projection that cannot be made is simply absent
         return None
 
 
-def insight_for(index: SeriesIndex, ind: Indicator, area: str, current: Period,
-                target: float | None) -> Insight:
+def insight_for(
+    index: SeriesIndex, ind: Indicator, area: str, current: Period, target: float | None
+) -> Insight:
     """SPC, forecast fan, crossing and year-end projection for one indicator."""
     from analysis.forecasting import forecast
 
     series = analysis_series(index, ind, area, current)
-    spc_frame, var = spc_for(ind, series, target) if len(series) else (None, {
-        "signal": "too_short", "rule": "", "message": "No series for SPC."})
+    spc_frame, var = (
+        spc_for(ind, series, target)
+        if len(series)
+        else (None, {"signal": "too_short", "rule": "", "message": "No series for SPC."})
+    )
     observed = series.dropna()
-    fan = forecast(observed, horizon=FAN_HORIZON[current.freq], level=LEVEL,
-                   breaks=[b.period for b in ind.breaks]) if len(observed) else None
-    return Insight(ind.id, series, spc_frame, var, fan,
-                   crossing_for(index, ind, series, current.freq),
-                   year_end_for(index, ind, area, series, current, target))
+    fan = (
+        forecast(
+            observed,
+            horizon=FAN_HORIZON[current.freq],
+            level=LEVEL,
+            breaks=[b.period for b in ind.breaks],
+        )
+        if len(observed)
+        else None
+    )
+    return Insight(
+        ind.id,
+        series,
+        spc_frame,
+        var,
+        fan,
+        crossing_for(index, ind, series, current.freq),
+        year_end_for(index, ind, area, series, current, target),
+    )

@@ -55,21 +55,32 @@ def _parse_periods(labels: pd.Series, file: str) -> tuple[dict[str, Period], lis
         except PeriodError as exc:
             rows = labels.index[labels == label][:3]
             where = ", ".join(_line(i) for i in rows)
-            problems.append(Problem(file, f"{where}, column 'period'", str(exc),
-                                    "write the period as 2017-18, 2017-18 Q2 or Sep 2017"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}, column 'period'",
+                    str(exc),
+                    "write the period as 2017-18, 2017-18 Q2 or Sep 2017",
+                )
+            )
     return parsed, problems
 
 
-def _numbers(column: pd.Series, name: str, file: str,
-             allow_marker: bool) -> tuple[pd.Series, pd.Series, list[Problem]]:
+def _numbers(
+    column: pd.Series, name: str, file: str, allow_marker: bool
+) -> tuple[pd.Series, pd.Series, list[Problem]]:
     text = column.str.strip().str.replace(",", "", regex=False)
     marker = text.str.lower().isin(MARKERS) if allow_marker else pd.Series(False, text.index)
     nums = pd.to_numeric(text.where(~marker & (text != "")), errors="coerce")
     bad = nums.isna() & ~marker & (text != "")
     problems = [
-        Problem(file, f"{_line(i)}, column '{name}'", f"{column[i]!r} is not a number",
-                "write a plain number (e.g. 156.2), or leave it empty and put the publisher's "
-                "marker (c, x, z, u, k, low, -) in 'status'")
+        Problem(
+            file,
+            f"{_line(i)}, column '{name}'",
+            f"{column[i]!r} is not a number",
+            "write a plain number (e.g. 156.2), or leave it empty and put the publisher's "
+            "marker (c, x, z, u, k, low, -) in 'status'",
+        )
         for i in text.index[bad][:20]
     ]
     return nums, text.where(marker, ""), problems
@@ -79,44 +90,71 @@ def _duplicate_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
     keys = ["indicator_id", "area_code", "period", "vintage"]
     dup = frame.duplicated(keys, keep="first")
     return [
-        Problem(file, f"{_line(i)}", "duplicate of an earlier row for "
-                f"({', '.join(str(frame.at[i, k]) for k in keys)})",
-                "keep one row per indicator, area, period and vintage; a revised figure "
-                "needs its own vintage date")
+        Problem(
+            file,
+            f"{_line(i)}",
+            f"duplicate of an earlier row for ({', '.join(str(frame.at[i, k]) for k in keys)})",
+            "keep one row per indicator, area, period and vintage; a revised figure "
+            "needs its own vintage date",
+        )
         for i in frame.index[dup][:20]
     ]
 
 
-def _row_problems(frame: pd.DataFrame, file: str, catalogue: Catalogue | None,
-                  sources: set[str] | None) -> list[Problem]:
+def _row_problems(
+    frame: pd.DataFrame, file: str, catalogue: Catalogue | None, sources: set[str] | None
+) -> list[Problem]:
     problems = []
     if catalogue is not None:
         unknown = ~frame["indicator_id"].isin(list(catalogue))
         for i in frame.index[unknown][:20]:
-            problems.append(Problem(
-                file, f"{_line(i)}, column 'indicator_id'",
-                f"unknown indicator {frame.at[i, 'indicator_id']!r}",
-                "add it to data/indicators.yml or correct the id"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{_line(i)}, column 'indicator_id'",
+                    f"unknown indicator {frame.at[i, 'indicator_id']!r}",
+                    "add it to data/indicators.yml or correct the id",
+                )
+            )
     if sources is not None:
         for i in frame.index[~frame["source"].isin(sources)][:20]:
-            problems.append(Problem(file, f"{_line(i)}, column 'source'",
-                                    f"unknown source {frame.at[i, 'source']!r}",
-                                    "add it to data/sources.yml or correct the id"))
+            problems.append(
+                Problem(
+                    file,
+                    f"{_line(i)}, column 'source'",
+                    f"unknown source {frame.at[i, 'source']!r}",
+                    "add it to data/sources.yml or correct the id",
+                )
+            )
     for i in frame.index[~frame["vintage"].str.match(_DATE)][:20]:
-        problems.append(Problem(file, f"{_line(i)}, column 'vintage'",
-                                f"{frame.at[i, 'vintage']!r} is not a date",
-                                "write the publication date as YYYY-MM-DD"))
+        problems.append(
+            Problem(
+                file,
+                f"{_line(i)}, column 'vintage'",
+                f"{frame.at[i, 'vintage']!r} is not a date",
+                "write the publication date as YYYY-MM-DD",
+            )
+        )
     return problems
 
 
-def check_values(raw: pd.DataFrame, file: str, catalogue: Catalogue | None = None,
-                 sources: set[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+def check_values(
+    raw: pd.DataFrame,
+    file: str,
+    catalogue: Catalogue | None = None,
+    sources: set[str] | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Check and type a raw values table; return the clean rows and every problem found."""
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
-        return pd.DataFrame(columns=VALUE_COLUMNS), [Problem(
-            file, "header", f"missing column(s) {', '.join(missing)}",
-            f"the header must include {', '.join(REQUIRED_COLUMNS)}")]
+        return pd.DataFrame(columns=VALUE_COLUMNS), [
+            Problem(
+                file,
+                "header",
+                f"missing column(s) {', '.join(missing)}",
+                f"the header must include {', '.join(REQUIRED_COLUMNS)}",
+            )
+        ]
     frame = raw.reindex(columns=VALUE_COLUMNS, fill_value="").copy()
     for col in VALUE_COLUMNS:
         frame[col] = frame[col].astype(str).str.strip()
@@ -125,15 +163,25 @@ def check_values(raw: pd.DataFrame, file: str, catalogue: Catalogue | None = Non
     count, _, cp = _numbers(frame["count"], "count", file, allow_marker=False)
     problems += vp + cp
     for i in frame.index[count < 0][:20]:
-        problems.append(Problem(file, f"{_line(i)}, column 'count'",
-                                f"negative count {frame.at[i, 'count']}",
-                                "counts cannot be negative; correct the figure"))
+        problems.append(
+            Problem(
+                file,
+                f"{_line(i)}, column 'count'",
+                f"negative count {frame.at[i, 'count']}",
+                "counts cannot be negative; correct the figure",
+            )
+        )
     status = frame["status"].where(frame["status"] != "", marker)
     empty = (frame["value"].str.strip() == "") & (status == "")
     for i in frame.index[empty][:20]:
-        problems.append(Problem(file, f"{_line(i)}, column 'value'", "value is empty",
-                                "give a number, or a publisher's marker in 'status', or "
-                                "delete the row"))
+        problems.append(
+            Problem(
+                file,
+                f"{_line(i)}, column 'value'",
+                "value is empty",
+                "give a number, or a publisher's marker in 'status', or delete the row",
+            )
+        )
     problems += _row_problems(frame, file, catalogue, sources)
     problems += _duplicate_problems(frame, file)
     frame["period"] = frame["period"].map(lambda s: periods[s].label if s in periods else s)
@@ -143,8 +191,9 @@ def check_values(raw: pd.DataFrame, file: str, catalogue: Catalogue | None = Non
     return frame, problems
 
 
-def read_values(paths: Iterable[Path], catalogue: Catalogue | None = None,
-                sources: set[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+def read_values(
+    paths: Iterable[Path], catalogue: Catalogue | None = None, sources: set[str] | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Read and pool several values CSVs; problems name each file and line."""
     frames, problems = [], []
     for path in sorted(paths):
@@ -157,8 +206,11 @@ def read_values(paths: Iterable[Path], catalogue: Catalogue | None = None,
         frame, probs = check_values(raw, str(path), catalogue, sources)
         frames.append(frame)
         problems += probs
-    pooled = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=[*VALUE_COLUMNS, "file", "line"])
+    pooled = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=[*VALUE_COLUMNS, "file", "line"])
+    )
     problems += _cross_file_duplicates(pooled)
     return pooled, problems
 
@@ -166,10 +218,17 @@ def read_values(paths: Iterable[Path], catalogue: Catalogue | None = None,
 def _cross_file_duplicates(pooled: pd.DataFrame) -> list[Problem]:
     keys = ["indicator_id", "area_code", "period", "vintage"]
     dup = pooled.duplicated(keys, keep="first") & (
-        pooled.groupby(keys)["file"].transform("nunique") > 1)
-    return [Problem(pooled.at[i, "file"], f"line {pooled.at[i, 'line']}",
-                    "the same indicator, area, period and vintage is also in another file",
-                    "keep the figure in one file only") for i in pooled.index[dup][:20]]
+        pooled.groupby(keys)["file"].transform("nunique") > 1
+    )
+    return [
+        Problem(
+            pooled.at[i, "file"],
+            f"line {pooled.at[i, 'line']}",
+            "the same indicator, area, period and vintage is also in another file",
+            "keep the figure in one file only",
+        )
+        for i in pooled.index[dup][:20]
+    ]
 
 
 def select_vintage(values: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
@@ -196,13 +255,25 @@ def revisions(values: pd.DataFrame) -> pd.DataFrame:
     cols = ["indicator_id", "area_code", "period"]
     multi = values[values.duplicated(cols, keep=False)].sort_values([*cols, "vintage"])
     if multi.empty:
-        return pd.DataFrame(columns=[*cols, "first_value", "first_source", "latest_value",
-                                     "latest_source", "change"])
+        return pd.DataFrame(
+            columns=[
+                *cols,
+                "first_value",
+                "first_source",
+                "latest_value",
+                "latest_source",
+                "change",
+            ]
+        )
     g = multi.groupby(cols, sort=False)
-    out = pd.DataFrame({
-        "first_value": g["value"].first(), "first_source": g["source"].first(),
-        "latest_value": g["value"].last(), "latest_source": g["source"].last(),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "first_value": g["value"].first(),
+            "first_source": g["source"].first(),
+            "latest_value": g["value"].last(),
+            "latest_source": g["source"].last(),
+        }
+    ).reset_index()
     out["change"] = out["latest_value"] - out["first_value"]
     return out[~np.isclose(out["change"].fillna(0), 0)].reset_index(drop=True)
 
@@ -244,8 +315,9 @@ def parse_commentary(text: str, indicator_id: str, file: str = "") -> Commentary
     return result
 
 
-def read_commentary(folder: Path, catalogue: Catalogue | None = None
-                    ) -> tuple[dict[str, Commentary], list[Problem]]:
+def read_commentary(
+    folder: Path, catalogue: Catalogue | None = None
+) -> tuple[dict[str, Commentary], list[Problem]]:
     """Read one quarter's commentary folder; a missing folder is simply empty."""
     found, problems = {}, []
     if not folder.is_dir():
@@ -253,10 +325,14 @@ def read_commentary(folder: Path, catalogue: Catalogue | None = None
     for path in sorted(folder.glob("*.md")):
         ind = path.stem
         if catalogue is not None and ind not in catalogue:
-            problems.append(Problem(str(path), "file name",
-                                    f"no indicator {ind!r} in the catalogue",
-                                    "rename the file to <indicator_id>.md using an id from "
-                                    "data/indicators.yml"))
+            problems.append(
+                Problem(
+                    str(path),
+                    "file name",
+                    f"no indicator {ind!r} in the catalogue",
+                    "rename the file to <indicator_id>.md using an id from data/indicators.yml",
+                )
+            )
             continue
         found[ind] = parse_commentary(path.read_text(encoding="utf-8"), ind, str(path))
     return found, problems
@@ -271,9 +347,14 @@ def commentary_problems(root: Path, catalogue: Catalogue) -> list[Problem]:
         try:
             parse_period(folder.name.replace("-Q", " Q"))
         except PeriodError:
-            problems.append(Problem(str(folder), "folder name",
-                                    f"{folder.name!r} is not a quarter",
-                                    "name commentary folders after the quarter, e.g. 2017-18-Q2"))
+            problems.append(
+                Problem(
+                    str(folder),
+                    "folder name",
+                    f"{folder.name!r} is not a quarter",
+                    "name commentary folders after the quarter, e.g. 2017-18-Q2",
+                )
+            )
             continue
         problems += read_commentary(folder, catalogue)[1]
     return problems

@@ -78,8 +78,7 @@ def year_end_sentence(pack: Pack, indicator_id: str) -> str:
         return ""
     if str(r["note"]).startswith("not comparable"):
         reason = str(r["note"]).split(";")[0].removeprefix("not comparable: ")
-        return (f"It cannot be compared with the last year-end ({r['baseline_period']}): "
-                f"{reason}.")
+        return f"It cannot be compared with the last year-end ({r['baseline_period']}): {reason}."
     if pd.isna(r["change"]):
         return ""
     what = f"the {r['note']}" if r["note"] else "the last year-end"

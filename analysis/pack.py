@@ -55,11 +55,11 @@ class Pack:
         return [i for i in self.data.catalogue if i not in set(self.reported)]
 
     def indicator(self, indicator_id: str) -> Indicator:
-        """The catalogue entry for an id."""
+        """Return the catalogue entry for an id."""
         return self.data.catalogue[indicator_id]
 
     def target_value(self, indicator_id: str) -> float | None:
-        """This year's numeric target on the indicator's own scale, if any."""
+        """Return this year's numeric target on the indicator's own scale, if any."""
         target = self.indicator(indicator_id).target_for(self.quarter)
         return target.value if target is not None and target.rule == "value" else None
 
@@ -73,9 +73,13 @@ class Pack:
             period = current.period
             if current.missing and period.freq == "month":
                 period = period.quarter()  # e.g. a count-only month: use the quarterly series
-            cache[indicator_id] = insight_for(self.index, self.indicator(indicator_id),
-                                              self.council_code, period,
-                                              self.target_value(indicator_id))
+            cache[indicator_id] = insight_for(
+                self.index,
+                self.indicator(indicator_id),
+                self.council_code,
+                period,
+                self.target_value(indicator_id),
+            )
         return cache[indicator_id]
 
 
@@ -88,7 +92,7 @@ def council_periods(data: ProjectData) -> list[Period]:
 
 
 def latest_quarter(data: ProjectData) -> Period:
-    """The latest quarter with any council figure (a year's data counts as its Q4)."""
+    """Find the latest quarter with any council figure (a year's data counts as its Q4)."""
     periods = council_periods(data)
     if not periods:
         raise PeriodError("no council figures in data/values; nothing to report")
@@ -97,13 +101,14 @@ def latest_quarter(data: ProjectData) -> Period:
 
 
 def resolve_quarter(data: ProjectData, quarter: str | None) -> Period:
-    """The quarter asked for (checked), or the latest in the data."""
+    """Return the quarter asked for (checked), or the latest in the data."""
     if not quarter:
         return latest_quarter(data)
     period = parse_period(quarter)
     if period.freq != "quarter":
         raise PeriodError(
-            f"--quarter {quarter!r} is a {period.freq}, not a quarter; write e.g. '2017-18 Q2'")
+            f"--quarter {quarter!r} is a {period.freq}, not a quarter; write e.g. '2017-18 Q2'"
+        )
     return period
 
 
@@ -113,9 +118,15 @@ def build_pack(data: ProjectData, quarter: Period, as_of: str | None = None) -> 
     values = select_vintage(data.values, as_of)
     values = benchmark_index(values, council.neighbour_codes, council.neighbour_average)
     index = SeriesIndex(values)
-    card = scorecard(index, data.catalogue, council.council.area_code,
-                     council.england.area_code, quarter, council.exception_rule,
-                     council.tolerance)
+    card = scorecard(
+        index,
+        data.catalogue,
+        council.council.area_code,
+        council.england.area_code,
+        quarter,
+        council.exception_rule,
+        council.tolerance,
+    )
     commentary, _ = read_commentary(data.paths.commentary_dir / quarter.slug, data.catalogue)
     pack = Pack(data, quarter, values, index, card, commentary, as_of)
     pack.scorecard = add_signals(pack)
@@ -139,8 +150,11 @@ def add_signals(pack: Pack) -> pd.DataFrame:
         ind = pack.indicator(ind_id)
         current = current_figure(pack, ind_id)
         series = analysis_series(pack.index, ind, pack.council_code, current.period)
-        _, var = spc_for(ind, series, pack.target_value(ind_id)) if len(series) else (
-            None, {"signal": "too_short", "rule": "", "message": "No series for SPC."})
+        _, var = (
+            spc_for(ind, series, pack.target_value(ind_id))
+            if len(series)
+            else (None, {"signal": "too_short", "rule": "", "message": "No series for SPC."})
+        )
         mask = card["indicator_id"] == ind_id
         card.loc[mask, "signal"] = var["signal"]
         card.loc[mask, "signal_rule"] = var.get("rule") or ""
@@ -160,21 +174,24 @@ def chart_frame(pack: Pack, indicator_id: str) -> pd.DataFrame:
     council = pack.data.council
     end = pack.quarter
     parts = []
-    named = [(council.council.area_code, council.council.name),
-             (SN_CODE, f"Statistical neighbours ({council.neighbour_average})"),
-             (council.england.area_code, "England")]
+    named = [
+        (council.council.area_code, council.council.name),
+        (SN_CODE, f"Statistical neighbours ({council.neighbour_average})"),
+        (council.england.area_code, "England"),
+    ]
     for code, name in named:
         series = history(pack.index, ind, code, until=end)
         if not series.empty:
             parts.append(series.assign(series=name))
     if not parts:
         return pd.DataFrame(columns=["date", "period", "series", "value"])
-    return pd.concat(parts, ignore_index=True)[["date", "period", "series", "value", "count",
-                                                "status"]]
+    return pd.concat(parts, ignore_index=True)[
+        ["date", "period", "series", "value", "count", "status"]
+    ]
 
 
 def national_rank(pack: Pack, indicator_id: str, area_code: str | None = None) -> dict | None:
-    """The latest national rank and quartile band at or before the quarter (``data/ranks.csv``).
+    """Find the latest national rank and quartile band up to the quarter (``data/ranks.csv``).
 
     Returns a dict with ``period``, ``rank`` (1 = best, by polarity; None for a
     context measure), ``of`` (councils with a figure), ``quartile`` (LAIT's band
@@ -190,12 +207,19 @@ def national_rank(pack: Pack, indicator_id: str, area_code: str | None = None) -
     rows = rows[rows["quartile"].fillna("").ne("") | rows["rank"].notna()]
     if rows.empty:
         return None
-    last = rows.iloc[[parse_period(str(p)).fy for p in rows["period"]].index(
-        max(parse_period(str(p)).fy for p in rows["period"]))]
+    last = rows.iloc[
+        [parse_period(str(p)).fy for p in rows["period"]].index(
+            max(parse_period(str(p)).fy for p in rows["period"])
+        )
+    ]
     rank = last["rank"]
-    return {"period": str(last["period"]), "rank": None if pd.isna(rank) else int(rank),
-            "of": int(last["of"]), "quartile": str(last["quartile"] or ""),
-            "source": str(last.get("source", ""))}
+    return {
+        "period": str(last["period"]),
+        "rank": None if pd.isna(rank) else int(rank),
+        "of": int(last["of"]),
+        "quartile": str(last["quartile"] or ""),
+        "source": str(last.get("source", "")),
+    }
 
 
 def neighbour_range(pack: Pack, indicator_id: str) -> pd.DataFrame:
@@ -205,21 +229,23 @@ def neighbour_range(pack: Pack, indicator_id: str) -> pd.DataFrame:
     neighbours have a figure are left out (a range of one is not a range).
     """
     ind = pack.indicator(indicator_id)
-    parts = [history(pack.index, ind, code, until=pack.quarter).assign(area_code=code)
-             for code in pack.data.council.neighbour_codes]
+    parts = [
+        history(pack.index, ind, code, until=pack.quarter).assign(area_code=code)
+        for code in pack.data.council.neighbour_codes
+    ]
     parts = [p for p in parts if not p.empty]
     cols = ["date", "period", "low", "high", "n"]
     if not parts:
         return pd.DataFrame(columns=cols)
     frame = pd.concat(parts, ignore_index=True).dropna(subset=["value"])
     out = frame.groupby(["date", "period"], as_index=False)["value"].agg(
-        low="min", high="max", n="count")
+        low="min", high="max", n="count"
+    )
     return out[out["n"] >= 2].sort_values("date").reset_index(drop=True)[cols]
 
 
-def history_columns(ind: Indicator, quarter: Period,
-                    monthly_data: bool = True) -> list[Period]:
-    """The periods a paper's history table shows: two previous year-ends, then this year.
+def history_columns(ind: Indicator, quarter: Period, monthly_data: bool = True) -> list[Period]:
+    """List the periods a paper's history table shows: two previous year-ends, then this year.
 
     A monthly indicator shows this year's months when it has monthly figures
     this year (``monthly_data``), else its quarters.
@@ -233,16 +259,19 @@ def history_columns(ind: Indicator, quarter: Period,
 
 
 def has_months(pack: Pack, indicator_id: str) -> bool:
-    """True when the council has monthly figures for the indicator in the quarter's year."""
+    """Return True when the council has monthly figures for the indicator in the quarter's year."""
     obs = pack.index.observations(indicator_id, pack.council_code)
-    return any(p.freq == "month" and p.fy == pack.quarter.fy and p <= pack.quarter
-               and not o.missing for p, o in obs.items())
+    return any(
+        p.freq == "month" and p.fy == pack.quarter.fy and p <= pack.quarter and not o.missing
+        for p, o in obs.items()
+    )
 
 
 def current_figure(pack: Pack, indicator_id: str):
-    """The council's observation reported this quarter (or None)."""
-    return current_observation(pack.index, pack.indicator(indicator_id), pack.council_code,
-                               pack.quarter)
+    """Return the council's observation reported this quarter (or None)."""
+    return current_observation(
+        pack.index, pack.indicator(indicator_id), pack.council_code, pack.quarter
+    )
 
 
 def pack_revisions(pack: Pack) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The quarterly run: validate, compute, execute the notebooks with papermill, render, publish atomically."""
+"""Quarterly run: validate, compute, execute notebooks (papermill), render, publish atomically."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.comparison import SCORECARD_COLUMNS
-
-SIGNAL_COLUMNS = ["signal", "signal_rule", "assurance", "exception_reason"]
-"""Added after the agreed scorecard columns: SPC signal and assurance, why an exception."""
 from analysis.config import ProjectPaths
 from analysis.errors import OutturnError
 from analysis.pack import Pack, build_pack, resolve_quarter
 from analysis.rendering import PAGES, choose_engine, render_home, render_python, render_quarto
 from analysis.validation import load_project
+
+SIGNAL_COLUMNS = ["signal", "signal_rule", "assurance", "exception_reason"]
+"""Added after the agreed scorecard columns: SPC signal and assurance, why an exception."""
 
 Progress = Callable[[str], None]
 
@@ -42,7 +42,7 @@ class RunResult:
 
 
 def notebook_sources(paths: ProjectPaths) -> list[Path]:
-    """The report templates to execute, in page order (``.ipynb``, else the ``.py`` twin)."""
+    """List the report templates to execute, in page order (``.ipynb``, else the ``.py`` twin)."""
     found = []
     for name, _ in PAGES:
         ipynb = paths.notebooks / f"{name}.ipynb"
@@ -50,8 +50,10 @@ def notebook_sources(paths: ProjectPaths) -> list[Path]:
         if ipynb.is_file() or twin.is_file():
             found.append(ipynb if ipynb.is_file() else twin)
     if not found:
-        raise OutturnError(f"{paths.notebooks}: no report notebooks found; expected "
-                           + ", ".join(f"{n}.ipynb" for n, _ in PAGES))
+        raise OutturnError(
+            f"{paths.notebooks}: no report notebooks found; expected "
+            + ", ".join(f"{n}.ipynb" for n, _ in PAGES)
+        )
     return found
 
 
@@ -85,8 +87,7 @@ def write_forecasts(pack: Pack, folder: Path) -> Path:
     items = []
     for ind_id in pack.reported:
         found = pack.insight(ind_id)
-        items += [(ind_id, x) for x in (found.fan, found.crossing, found.year_end)
-                  if x is not None]
+        items += [(ind_id, x) for x in (found.fan, found.crossing, found.year_end) if x is not None]
     out = folder / "forecasts.csv"
     forecasts_frame(items).to_csv(out, index=False)
     return out
@@ -97,9 +98,16 @@ def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> Pa
     import papermill as pm
 
     try:
-        pm.execute_notebook(str(source), str(out), parameters=parameters, cwd=str(cwd),
-                            progress_bar=False, kernel_name="python3", log_output=False,
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        pm.execute_notebook(
+            str(source),
+            str(out),
+            parameters=parameters,
+            cwd=str(cwd),
+            progress_bar=False,
+            kernel_name="python3",
+            log_output=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
     except pm.PapermillExecutionError as exc:
         raise NotebookError(
             f"{source.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}. "
@@ -108,13 +116,18 @@ def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> Pa
     return out
 
 
-def execute_all(sources: list[Path], folder: Path, parameters: dict, cwd: Path,
-                progress: Progress) -> list[Path]:
+def execute_all(
+    sources: list[Path], folder: Path, parameters: dict, cwd: Path, progress: Progress
+) -> list[Path]:
     """Execute the notebooks concurrently (one kernel each), reporting as each finishes."""
     with tempfile.TemporaryDirectory() as scratch, ThreadPoolExecutor(max_workers=2) as pool:
         inputs = [_as_ipynb(s, Path(scratch)) for s in sources]
-        futures = {pool.submit(execute_notebook, src, folder / f"{src.stem}.ipynb",
-                               parameters, cwd): src.stem for src in inputs}
+        futures = {
+            pool.submit(
+                execute_notebook, src, folder / f"{src.stem}.ipynb", parameters, cwd
+            ): src.stem
+            for src in inputs
+        }
         done = []
         for future, name in futures.items():
             done.append(future.result())
@@ -133,9 +146,14 @@ def _swap_in(staging: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
-def run_quarter(paths: ProjectPaths, quarter: str | None = None, as_of: str | None = None,
-                engine: str = "auto", progress: Progress = lambda _: None,
-                published: bool = False) -> RunResult:
+def run_quarter(
+    paths: ProjectPaths,
+    quarter: str | None = None,
+    as_of: str | None = None,
+    engine: str = "auto",
+    progress: Progress = lambda _: None,
+    published: bool = False,
+) -> RunResult:
     """Produce ``reports/<quarter>/``: scorecard, executed notebooks and HTML pages.
 
     ``published`` withholds small counts (``report.suppress_below``) everywhere,
@@ -155,23 +173,33 @@ def run_quarter(paths: ProjectPaths, quarter: str | None = None, as_of: str | No
     pack = build_pack(data, period, as_of)
     engine = choose_engine(engine)
     timings["validate_and_compute"] = time.perf_counter() - t0
-    progress(f"validated data; {period.label}: {len(pack.reported)} indicators, "
-             f"{len(pack.exceptions)} exceptions")
+    progress(
+        f"validated data; {period.label}: {len(pack.reported)} indicators, "
+        f"{len(pack.exceptions)} exceptions"
+    )
     paths.reports.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{period.slug}-", dir=paths.reports))
     try:
         write_scorecard(pack, staging)
         write_forecasts(pack, staging)
-        params = {"quarter": period.label, "project": str(paths.root),
-                  "data_dir": str(paths.data), "council_config": str(paths.council_file),
-                  "output_dir": str(paths.report_dir(period.slug)), "as_of": as_of or "",
-                  "published": published}
+        params = {
+            "quarter": period.label,
+            "project": str(paths.root),
+            "data_dir": str(paths.data),
+            "council_config": str(paths.council_file),
+            "output_dir": str(paths.report_dir(period.slug)),
+            "as_of": as_of or "",
+            "published": published,
+        }
         t1 = time.perf_counter()
         execute_all(notebook_sources(paths), staging, params, paths.root, progress)
         timings["notebooks"] = time.perf_counter() - t1
         t2 = time.perf_counter()
-        pages = (render_quarto(staging, paths.quarto_config) if engine == "quarto"
-                 else render_python(staging, period.label, pack.council_name))
+        pages = (
+            render_quarto(staging, paths.quarto_config)
+            if engine == "quarto"
+            else render_python(staging, period.label, pack.council_name)
+        )
         timings["render"] = time.perf_counter() - t2
         _swap_in(staging, paths.report_dir(period.slug))
     except BaseException:
@@ -180,5 +208,6 @@ def run_quarter(paths: ProjectPaths, quarter: str | None = None, as_of: str | No
     render_home(paths.reports, pack.council_name)
     folder = paths.report_dir(period.slug)
     timings["total"] = time.perf_counter() - t0
-    return RunResult(period.label, folder, engine, pack.exceptions,
-                     [folder / p.name for p in pages], timings)
+    return RunResult(
+        period.label, folder, engine, pack.exceptions, [folder / p.name for p in pages], timings
+    )

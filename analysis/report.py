@@ -18,6 +18,7 @@ from analysis.formatting import (
     format_value,
     html_table,
 )
+from analysis.loading import SN_CODE
 from analysis.pack import (
     Pack,
     build_pack,
@@ -28,16 +29,20 @@ from analysis.pack import (
     neighbour_range,
     resolve_quarter,
 )
-from analysis.loading import SN_CODE
 from analysis.series import value_at
 from analysis.validation import load_project
 
-OGL = ("Contains public sector information licensed under the Open Government Licence v3.0.")
+OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 
 
-def open_pack(project: str | Path = ".", quarter: str | None = None, as_of: str | None = None,
-              data_dir: str | None = None, council_config: str | None = None,
-              published: bool = False) -> Pack:
+def open_pack(
+    project: str | Path = ".",
+    quarter: str | None = None,
+    as_of: str | None = None,
+    data_dir: str | None = None,
+    council_config: str | None = None,
+    published: bool = False,
+) -> Pack:
     """Load and check the project's data and compute the quarter's pack (for notebooks).
 
     ``published`` withholds small counts (see :mod:`analysis.disclosure`).
@@ -53,9 +58,11 @@ def open_pack(project: str | Path = ".", quarter: str | None = None, as_of: str 
 
 
 def page_title(pack: Pack, page: str) -> str:
-    """The page's one ``h1``."""
-    return (f"<h1>{html.escape(pack.council_name)} performance report, {pack.quarter.label}: "
-            f"{html.escape(page)}</h1>")
+    """Return the page's one ``h1``."""
+    return (
+        f"<h1>{html.escape(pack.council_name)} performance report, {pack.quarter.label}: "
+        f"{html.escape(page)}</h1>"
+    )
 
 
 def show(markup: str) -> None:
@@ -76,38 +83,45 @@ def _target_text(pack: Pack, indicator_id: str) -> str:
     if target is None:
         return "No target recorded"
     if target.rule == "value":
-        return target.text or format_value(target.value, ind, target.count
-                                           if target.count is not None else math.nan)
+        return target.text or format_value(
+            target.value, ind, target.count if target.count is not None else math.nan
+        )
     return target.describe
 
 
 def overview_summary(pack: Pack) -> str:
-    """Opening paragraph: how many indicators, how many exceptions, and the rule used."""
+    """Write the opening paragraph: how many indicators, how many exceptions, and the rule used."""
     from analysis.comparison import RULE_TEXT
 
-    rule = " or ".join(RULE_TEXT.get(r, r.replace("_", " "))
-                       for r in pack.data.council.exception_rule)
+    rule = " or ".join(
+        RULE_TEXT.get(r, r.replace("_", " ")) for r in pack.data.council.exception_rule
+    )
     names = [pack.indicator(i).short_title for i in pack.exceptions]
     listed = "; ".join(html.escape(n) for n in names) if names else "none"
     missing = len(pack.not_reported)
-    text = (f"<p>{len(pack.reported)} indicators have a figure for {pack.quarter.label}. "
-            f"<strong>{len(names)} need an exception report</strong> ({listed}). "
-            f"An indicator is an exception when it is {html.escape(rule)}.</p>")
+    text = (
+        f"<p>{len(pack.reported)} indicators have a figure for {pack.quarter.label}. "
+        f"<strong>{len(names)} need an exception report</strong> ({listed}). "
+        f"An indicator is an exception when it is {html.escape(rule)}.</p>"
+    )
     tolerance = pack.data.council.tolerance
     if tolerance.amount > 0:
-        text += (f"<p>Changes of {tolerance.describe()} or less (of the earlier figure, for a "
-                 "percentage) are shown as the same; targets take no tolerance.</p>"
-                 if tolerance.relative else
-                 f"<p>Changes of {tolerance.describe()} or less (in each indicator's unit) are "
-                 "shown as the same; targets take no tolerance.</p>")
+        text += (
+            f"<p>Changes of {tolerance.describe()} or less (of the earlier figure, for a "
+            "percentage) are shown as the same; targets take no tolerance.</p>"
+            if tolerance.relative
+            else f"<p>Changes of {tolerance.describe()} or less (in each indicator's unit) are "
+            "shown as the same; targets take no tolerance.</p>"
+        )
     if missing:
-        text += (f"<p>{missing} catalogue indicators have no figure this quarter and are "
-                 "not shown.</p>")
+        text += (
+            f"<p>{missing} catalogue indicators have no figure this quarter and are not shown.</p>"
+        )
     return text
 
 
 def overview_table(pack: Pack) -> str:
-    """The scorecard as the papers' appendix table: value, target and arrows with words."""
+    """Render the scorecard as the papers' appendix table: value, target and arrows with words."""
     rows = []
     for ind_id in pack.reported:
         ind = pack.indicator(ind_id)
@@ -122,10 +136,12 @@ def overview_table(pack: Pack) -> str:
             "Target": _target_text(pack, ind_id),
         }
         for comp in COMPARISONS:
-            row[COMPARISON_LABELS[comp]] = dot_html(r.at[comp, "direction"],
-                                                    r.at[comp, "judgement"])
-        row["SPC signal"] = signal_html(first.get("signal", ""), first.get("signal_rule", ""),
-                                        ind.better)
+            row[COMPARISON_LABELS[comp]] = dot_html(
+                r.at[comp, "direction"], r.at[comp, "judgement"]
+            )
+        row["SPC signal"] = signal_html(
+            first.get("signal", ""), first.get("signal_rule", ""), ind.better
+        )
         row["SPC assurance"] = assurance_html(first.get("assurance", ""))
         row["National quartile (rank)"] = rank_text(pack, ind_id)
         row["Year-end projection"] = year_end_text(pack, ind_id)
@@ -133,8 +149,9 @@ def overview_table(pack: Pack) -> str:
         rows.append(row)
     frame = pd.DataFrame(rows)
     raw = (*(COMPARISON_LABELS[c] for c in COMPARISONS), "SPC signal", "SPC assurance")
-    return html_table(frame, caption=f"Scorecard, {pack.quarter.label}", raw_columns=raw,
-                      row_header="Indicator")
+    return html_table(
+        frame, caption=f"Scorecard, {pack.quarter.label}", raw_columns=raw, row_header="Indicator"
+    )
 
 
 def _period(label: str):
@@ -144,7 +161,7 @@ def _period(label: str):
 
 
 def history_table(pack: Pack, indicator_id: str) -> str:
-    """The paper-style history table: previous year-ends, this year's quarters or months, target."""
+    """Render the papers' history table: past year-ends, this year's quarters or months, target."""
     ind = pack.indicator(indicator_id)
     cols = history_columns(ind, pack.quarter, has_months(pack, indicator_id))
     cells = {}
@@ -164,50 +181,75 @@ def dot_table(pack: Pack, indicator_id: str) -> str:
     rows = []
     for comp in COMPARISONS:
         x = r.loc[comp]
-        rows.append({
-            "Compared with": COMPARISON_LABELS[comp],
-            "Baseline period": x["baseline_period"],
-            "Baseline": format_value(x["baseline_value"], ind) or "n/a",
-            "Change": format_change(x["change"], ind),
-            "Direction of travel": dot_html(x["direction"], x["judgement"]),
-            "Note": x["note"] if isinstance(x["note"], str) else "",
-        })
-    return html_table(pd.DataFrame(rows), caption="Direction of travel",
-                      raw_columns=("Direction of travel",), row_header="Compared with")
+        rows.append(
+            {
+                "Compared with": COMPARISON_LABELS[comp],
+                "Baseline period": x["baseline_period"],
+                "Baseline": format_value(x["baseline_value"], ind) or "n/a",
+                "Change": format_change(x["change"], ind),
+                "Direction of travel": dot_html(x["direction"], x["judgement"]),
+                "Note": x["note"] if isinstance(x["note"], str) else "",
+            }
+        )
+    return html_table(
+        pd.DataFrame(rows),
+        caption="Direction of travel",
+        raw_columns=("Direction of travel",),
+        row_header="Compared with",
+    )
 
 
 SIGNAL_TEXT = {
-    "special_cause_improvement": ("Improvement", "signal-better",
-                                  "special-cause variation, improvement"),
+    "special_cause_improvement": (
+        "Improvement",
+        "signal-better",
+        "special-cause variation, improvement",
+    ),
     "special_cause_concern": ("Concern", "signal-worse", "special-cause variation, concern"),
     "special_cause_neutral": ("Change", "signal-neutral", "special-cause variation"),
     "common_cause": ("Common cause", "signal-common", "common-cause variation (noise)"),
     "too_short": ("Too short", "signal-short", "too few points for SPC"),
 }
 ASSURANCE_TEXT = {
-    "consistently_passing": ("Passing", "signal-better", "P",
-                             "the process limits are all on the right side of the target: "
-                             "it will consistently meet it"),
-    "consistently_failing": ("Failing", "signal-worse", "F",
-                             "the process limits are all on the wrong side of the target: "
-                             "it will not meet it without a change in the process"),
-    "hit_or_miss": ("Hit or miss", "signal-neutral", "?",
-                    "the target lies between the process limits: it will be met in some "
-                    "periods and missed in others"),
-    "no_target": ("Not assessed", "signal-short", "",
-                  "no numeric target on this measure (or no better direction) to judge "
-                  "assurance against"),
+    "consistently_passing": (
+        "Passing",
+        "signal-better",
+        "P",
+        "the process limits are all on the right side of the target: it will consistently meet it",
+    ),
+    "consistently_failing": (
+        "Failing",
+        "signal-worse",
+        "F",
+        "the process limits are all on the wrong side of the target: "
+        "it will not meet it without a change in the process",
+    ),
+    "hit_or_miss": (
+        "Hit or miss",
+        "signal-neutral",
+        "?",
+        "the target lies between the process limits: it will be met in some "
+        "periods and missed in others",
+    ),
+    "no_target": (
+        "Not assessed",
+        "signal-short",
+        "",
+        "no numeric target on this measure (or no better direction) to judge assurance against",
+    ),
 }
 
 
 def _icon(letter: str) -> str:
-    """A Making Data Count style round icon; decorative, the badge's text says the same."""
+    """Draw a Making Data Count style round icon; decorative, the badge's text says the same."""
     if not letter:
         return ""
-    return ('<svg class="mdc-icon" aria-hidden="true" focusable="false" viewBox="0 0 20 20" '
-            'width="18" height="18"><circle cx="10" cy="10" r="9.5" fill="currentColor"/>'
-            '<text x="10" y="14.5" text-anchor="middle" font-size="13" font-weight="bold" '
-            f'font-family="Arial, sans-serif" fill="#fff">{html.escape(letter)}</text></svg>')
+    return (
+        '<svg class="mdc-icon" aria-hidden="true" focusable="false" viewBox="0 0 20 20" '
+        'width="18" height="18"><circle cx="10" cy="10" r="9.5" fill="currentColor"/>'
+        '<text x="10" y="14.5" text-anchor="middle" font-size="13" font-weight="bold" '
+        f'font-family="Arial, sans-serif" fill="#fff">{html.escape(letter)}</text></svg>'
+    )
 
 
 def _variation_letter(signal: str, better: str | None) -> str:
@@ -221,7 +263,7 @@ def _variation_letter(signal: str, better: str | None) -> str:
 
 
 def signal_html(signal: str, rule: str = "", better: str | None = None) -> str:
-    """The SPC signal as a labelled badge with its icon (text, not colour alone)."""
+    """Render the SPC signal as a labelled badge with its icon (text, not colour alone)."""
     if not signal or signal not in SIGNAL_TEXT:
         return ""
     label, css, words = SIGNAL_TEXT[signal]
@@ -235,8 +277,7 @@ def assurance_html(assurance: str) -> str:
     if not assurance or assurance not in ASSURANCE_TEXT:
         return '<span class="signal signal-short" title="too few points for SPC">n/a</span>'
     label, css, letter, words = ASSURANCE_TEXT[assurance]
-    return (f'<span class="signal {css}" title="{html.escape(words)}">{_icon(letter)}'
-            f"{label}</span>")
+    return f'<span class="signal {css}" title="{html.escape(words)}">{_icon(letter)}{label}</span>'
 
 
 def _ordinal(n: int) -> str:
@@ -256,37 +297,46 @@ def rank_text(pack: Pack, indicator_id: str) -> str:
 
 
 def rank_sentence(pack: Pack, indicator_id: str) -> str:
-    """A sentence for the exception page: the national rank and what the band means."""
+    """Write a sentence for the exception page: the national rank and what the band means."""
     found = national_rank(pack, indicator_id)
     if found is None or found["rank"] is None:
         return ""
     name = html.escape(pack.council_name)
     band = found["quartile"]
-    meaning = {"A": "the best quarter of councils", "B": "the second quarter",
-               "C": "the third quarter", "D": "the worst quarter of councils"}.get(band, "")
+    meaning = {
+        "A": "the best quarter of councils",
+        "B": "the second quarter",
+        "C": "the third quarter",
+        "D": "the worst quarter of councils",
+    }.get(band, "")
     tail = f", quartile band {band} ({meaning})" if meaning else ""
-    return (f"<p><strong>Nationally:</strong> {name} ranked {_ordinal(found['rank'])} of "
-            f"{found['of']} councils in {found['period']} (1 = best){tail}, from DfE's "
-            "published figures.</p>")
+    return (
+        f"<p><strong>Nationally:</strong> {name} ranked {_ordinal(found['rank'])} of "
+        f"{found['of']} councils in {found['period']} (1 = best){tail}, from DfE's "
+        "published figures.</p>"
+    )
 
 
 def year_end_text(pack: Pack, indicator_id: str) -> str:
-    """The projected year-end outturn with its interval, or empty."""
+    """Return the projected year-end outturn with its interval, or empty."""
     ye = pack.insight(indicator_id).year_end
     if ye is None or ye.estimate is None or math.isnan(ye.estimate):
         return ""
     ind = pack.indicator(indicator_id)
-    return (f"{format_value(ye.estimate, ind)} ({format_value(ye.lower, ind)} to "
-            f"{format_value(ye.upper, ind)})")
+    return (
+        f"{format_value(ye.estimate, ind)} ({format_value(ye.lower, ind)} to "
+        f"{format_value(ye.upper, ind)})"
+    )
 
 
 def insight_sentences(pack: Pack, indicator_id: str) -> str:
-    """What the figures say beyond the arrows: SPC, year-end projection, benchmark crossing."""
+    """Say what the figures show beyond the arrows: SPC, year-end projection, benchmark crossing."""
     found = pack.insight(indicator_id)
     items = [found.variation.get("message", "")]
     if found.fan is not None:
-        items.append(f"Forecast: {found.fan.note}." if found.fan.ok
-                     else f"No forecast: {found.fan.note}.")
+        items.append(
+            f"Forecast: {found.fan.note}." if found.fan.ok else f"No forecast: {found.fan.note}."
+        )
     if found.year_end is not None:
         items.append(found.year_end.sentence)
     if found.crossing is not None:
@@ -296,7 +346,7 @@ def insight_sentences(pack: Pack, indicator_id: str) -> str:
 
 
 def spc_section(pack: Pack, indicator_id: str) -> str:
-    """The SPC (XmR) chart of the council's series, or why there is none."""
+    """Draw the SPC (XmR) chart of the council's series, or say why there is none."""
     from analysis.charts import chart_html
     from analysis.spc_charts import spc_chart
 
@@ -305,10 +355,13 @@ def spc_section(pack: Pack, indicator_id: str) -> str:
     if found.spc is None or found.variation.get("signal") == "too_short":
         return f"<p>{html.escape(found.variation.get('message', 'No SPC chart.'))}</p>"
     unit = UNIT_LABELS.get(ind.unit, ind.unit)
-    chart = spc_chart(found.spc, title=f"{ind.short_title}: statistical process control",
-                      unit_label="Per cent" if unit == "%" else unit.capitalize(),
-                      target=pack.target_value(indicator_id),
-                      source=f"{pack.council_name} figures as reported")
+    chart = spc_chart(
+        found.spc,
+        title=f"{ind.short_title}: statistical process control",
+        unit_label="Per cent" if unit == "%" else unit.capitalize(),
+        target=pack.target_value(indicator_id),
+        source=f"{pack.council_name} figures as reported",
+    )
     return chart_html(chart)
 
 
@@ -324,7 +377,7 @@ def _fan_frame(pack: Pack, indicator_id: str) -> pd.DataFrame | None:
 
 
 def indicator_chart(pack: Pack, indicator_id: str) -> str:
-    """The council vs neighbours vs England chart, with the target, as inline SVG."""
+    """Draw the council vs neighbours vs England chart, with the target, as inline SVG."""
     from analysis.charts import chart_html, history_chart  # altair only where charts are drawn
 
     ind = pack.indicator(indicator_id)
@@ -335,16 +388,24 @@ def indicator_chart(pack: Pack, indicator_id: str) -> str:
     target = ind.target_for(pack.quarter)
     target_value = target.value if target is not None and target.rule == "value" else None
     unit = UNIT_LABELS.get(ind.unit, ind.unit)
-    sources = sorted(set(pack.values.loc[pack.values["indicator_id"] == indicator_id,
-                                         "source"].dropna()))
+    sources = sorted(
+        set(pack.values.loc[pack.values["indicator_id"] == indicator_id, "source"].dropna())
+    )
     source = ", ".join(str(pack.data.sources.get(s, {}).get("title", s)) for s in sources)
-    chart = history_chart(frame.drop(columns=["count", "status"]),
-                          title=f"{ind.short_title}, {pack.council_name} vs comparators",
-                          unit_label=unit.capitalize() if unit != "%" else "Per cent",
-                          source=source, target=target_value,
-                          fan=_fan_frame(pack, indicator_id), band=band)
-    caption = ("Shaded band: the range of the statistical neighbours, lowest to highest."
-               if not band.empty else "")
+    chart = history_chart(
+        frame.drop(columns=["count", "status"]),
+        title=f"{ind.short_title}, {pack.council_name} vs comparators",
+        unit_label=unit.capitalize() if unit != "%" else "Per cent",
+        source=source,
+        target=target_value,
+        fan=_fan_frame(pack, indicator_id),
+        band=band,
+    )
+    caption = (
+        "Shaded band: the range of the statistical neighbours, lowest to highest."
+        if not band.empty
+        else ""
+    )
     return chart_html(chart, caption=caption)
 
 
@@ -357,22 +418,36 @@ def _commentary_block(pack: Pack, indicator_id: str) -> str:
 def exception_section(pack: Pack, indicator_id: str) -> str:
     """One exception report: title, polarity, history table, arrows, chart, commentary."""
     ind = pack.indicator(indicator_id)
-    head = (f'<section class="exception" id="{html.escape(ind.id)}">'
-            f"<h2>{html.escape(ind.short_title)}</h2>"
-            f'<p class="indicator-title">{html.escape(ind.title)}</p>'
-            f"<p><strong>Better to be:</strong> {(ind.better or 'context').capitalize()}. "
-            f"<strong>Unit:</strong> {html.escape(UNIT_LABELS.get(ind.unit, ind.unit))}."
-            f"</p>")
+    head = (
+        f'<section class="exception" id="{html.escape(ind.id)}">'
+        f"<h2>{html.escape(ind.short_title)}</h2>"
+        f'<p class="indicator-title">{html.escape(ind.title)}</p>'
+        f"<p><strong>Better to be:</strong> {(ind.better or 'context').capitalize()}. "
+        f"<strong>Unit:</strong> {html.escape(UNIT_LABELS.get(ind.unit, ind.unit))}."
+        f"</p>"
+    )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in ind.notes)
-    notes_html = f'<details><summary>Notes about the data</summary><ul>{notes}</ul></details>' \
-        if notes else ""
+    notes_html = (
+        f"<details><summary>Notes about the data</summary><ul>{notes}</ul></details>"
+        if notes
+        else ""
+    )
     reason = _rows(pack, indicator_id).iloc[0].get("exception_reason", "")
     if reason:
-        head += f'<p class="exception-reason"><strong>Why it is reported:</strong> ' \
-                f"{html.escape(str(reason).capitalize())}.</p>"
-    body = [history_table(pack, indicator_id), dot_table(pack, indicator_id),
-            rank_sentence(pack, indicator_id), indicator_chart(pack, indicator_id), insight_sentences(pack, indicator_id),
-            spc_section(pack, indicator_id), _commentary_block(pack, indicator_id), notes_html]
+        head += (
+            f'<p class="exception-reason"><strong>Why it is reported:</strong> '
+            f"{html.escape(str(reason).capitalize())}.</p>"
+        )
+    body = [
+        history_table(pack, indicator_id),
+        dot_table(pack, indicator_id),
+        rank_sentence(pack, indicator_id),
+        indicator_chart(pack, indicator_id),
+        insight_sentences(pack, indicator_id),
+        spc_section(pack, indicator_id),
+        _commentary_block(pack, indicator_id),
+        notes_html,
+    ]
     return head + "".join(body) + "</section>"
 
 
@@ -389,14 +464,20 @@ def sources_list(pack: Pack) -> str:
 
 
 def neighbour_list(pack: Pack) -> str:
-    """The statistical neighbours, their rank and closeness, and the model they come from."""
+    """List the statistical neighbours, their rank and closeness, and the model they come from."""
     c = pack.data.council
-    frame = pd.DataFrame([{"Rank": a.rank, "Council": a.name, "Code": a.area_code,
-                           "Closeness": a.closeness or ""} for a in c.neighbours])
-    return (f"<p>Statistical neighbours of {html.escape(c.council.name)} from the "
-            f"{html.escape(c.neighbour_model)}; the average shown is the "
-            f"{html.escape(c.neighbour_average)} of those with data.</p>"
-            + html_table(frame, caption="Statistical neighbours"))
+    frame = pd.DataFrame(
+        [
+            {"Rank": a.rank, "Council": a.name, "Code": a.area_code, "Closeness": a.closeness or ""}
+            for a in c.neighbours
+        ]
+    )
+    return (
+        f"<p>Statistical neighbours of {html.escape(c.council.name)} from the "
+        f"{html.escape(c.neighbour_model)}; the average shown is the "
+        f"{html.escape(c.neighbour_average)} of those with data.</p>"
+        + html_table(frame, caption="Statistical neighbours")
+    )
 
 
 def _year_span(years: list[int]) -> str:
@@ -416,8 +497,10 @@ def neighbour_years(pack: Pack) -> str:
         return "<p>No statistical-neighbour figures in the data.</p>"
     found = re.search(r"(19|20)\d{2}", c.neighbour_model)
     published = int(found.group(0)) if found else min(years)
-    groups = [("before", [y for y in years if y < published]),
-              ("after", [y for y in years if y >= published])]
+    groups = [
+        ("before", [y for y in years if y < published]),
+        ("after", [y for y in years if y >= published]),
+    ]
     rows = []
     for when, ys in groups:
         if not ys:
@@ -425,57 +508,87 @@ def neighbour_years(pack: Pack) -> str:
         part = sn[[_period(p).fy in ys for p in sn["period"]]]
         computed = part[part.get("method", pd.Series("", index=part.index)) != "printed"]
         n = computed["n"].dropna().astype(int) if "n" in computed else pd.Series(dtype=int)
-        with_data = (f"{n.min()} to {n.max()} of {len(c.neighbours)}" if len(n) and
-                     n.min() != n.max() else f"{n.max()} of {len(c.neighbours)}" if len(n)
-                     else "as printed")
-        note = ("applied to years before the model was published, so that every year is "
-                "compared with the same councils" if when == "before" else
-                "the model in force")
-        rows.append({"Years": _year_span(ys), "Neighbour list": c.neighbour_model,
-                     "Neighbours with data": with_data, "Note": note})
-    printed = pack.values[(pack.values["area_code"] == SN_CODE)
-                          & (pack.values.get("method") == "printed")]
+        with_data = (
+            f"{n.min()} to {n.max()} of {len(c.neighbours)}"
+            if len(n) and n.min() != n.max()
+            else f"{n.max()} of {len(c.neighbours)}"
+            if len(n)
+            else "as printed"
+        )
+        note = (
+            "applied to years before the model was published, so that every year is "
+            "compared with the same councils"
+            if when == "before"
+            else "the model in force"
+        )
+        rows.append(
+            {
+                "Years": _year_span(ys),
+                "Neighbour list": c.neighbour_model,
+                "Neighbours with data": with_data,
+                "Note": note,
+            }
+        )
+    printed = pack.values[
+        (pack.values["area_code"] == SN_CODE) & (pack.values.get("method") == "printed")
+    ]
     text = ""
     if len(printed):
-        text = (f"<p>{len(printed)} neighbour figures are as printed in the papers (DfE's model "
-                "of the time), used where no neighbour in the list above has a figure.</p>")
-    return html_table(pd.DataFrame(rows), caption="Neighbour model by year",
-                      row_header="Years") + text
+        text = (
+            f"<p>{len(printed)} neighbour figures are as printed in the papers (DfE's model "
+            "of the time), used where no neighbour in the list above has a figure.</p>"
+        )
+    return (
+        html_table(pd.DataFrame(rows), caption="Neighbour model by year", row_header="Years") + text
+    )
 
 
 def validation_summary(pack: Pack) -> str:
-    """What was checked: files, rows, indicators and areas read."""
+    """Summarise what was checked: files, rows, indicators and areas read."""
     v = pack.data.values
     files = sorted(set(v["file"]))
-    frame = pd.DataFrame([{
-        "File": Path(f).name,
-        "Rows": int((v["file"] == f).sum()),
-        "Indicators": int(v.loc[v["file"] == f, "indicator_id"].nunique()),
-        "Areas": int(v.loc[v["file"] == f, "area_code"].nunique()),
-    } for f in files])
-    figures = "" if pack.as_of is None else (
-        f"<p>Figures published on or before {html.escape(pack.as_of)} only.</p>")
-    return (f"<p>All checks passed: {len(pack.data.catalogue)} indicators in the catalogue, "
-            f"{len(v):,} value rows in {len(files)} file(s).</p>" + figures
-            + html_table(frame, caption="Values files read"))
+    frame = pd.DataFrame(
+        [
+            {
+                "File": Path(f).name,
+                "Rows": int((v["file"] == f).sum()),
+                "Indicators": int(v.loc[v["file"] == f, "indicator_id"].nunique()),
+                "Areas": int(v.loc[v["file"] == f, "area_code"].nunique()),
+            }
+            for f in files
+        ]
+    )
+    figures = (
+        ""
+        if pack.as_of is None
+        else (f"<p>Figures published on or before {html.escape(pack.as_of)} only.</p>")
+    )
+    return (
+        f"<p>All checks passed: {len(pack.data.catalogue)} indicators in the catalogue, "
+        f"{len(v):,} value rows in {len(files)} file(s).</p>"
+        + figures
+        + html_table(frame, caption="Values files read")
+    )
 
 
 def revisions_table(pack: Pack) -> str:
-    """The council's revised figures: first published and latest, with sources."""
+    """List the council's revised figures: first published and latest, with sources."""
     from analysis.pack import pack_revisions
 
     rev = pack_revisions(pack)
     if rev.empty:
         return "<p>No revised figures.</p>"
-    frame = pd.DataFrame({
-        "Indicator": [pack.indicator(i).short_title for i in rev["indicator_id"]],
-        "Period": rev["period"],
-        "First published": rev["first_value"].map(lambda x: f"{x:,.1f}"),
-        "Source": rev["first_source"],
-        "Latest": rev["latest_value"].map(lambda x: f"{x:,.1f}"),
-        "Latest source": rev["latest_source"],
-        "Change": rev["change"].map(lambda x: f"{x:+,.1f}"),
-    })
+    frame = pd.DataFrame(
+        {
+            "Indicator": [pack.indicator(i).short_title for i in rev["indicator_id"]],
+            "Period": rev["period"],
+            "First published": rev["first_value"].map(lambda x: f"{x:,.1f}"),
+            "Source": rev["first_source"],
+            "Latest": rev["latest_value"].map(lambda x: f"{x:,.1f}"),
+            "Latest source": rev["latest_source"],
+            "Change": rev["change"].map(lambda x: f"{x:+,.1f}"),
+        }
+    )
     return html_table(frame, caption="Revised figures")
 
 
@@ -487,15 +600,23 @@ def suppressed_table(pack: Pack) -> str:
     sup = suppressed_values(pack)
     if sup.empty:
         return "<p>No withheld values among the figures used.</p>"
-    names = {a.area_code: a.name for a in [pack.data.council.council, pack.data.council.england,
-                                           *pack.data.council.neighbours]}
-    frame = pd.DataFrame({
-        "Indicator": sup["indicator_id"],
-        "Area": sup["area_code"].map(lambda c: names.get(c, c)),
-        "Period": sup["period"],
-        "Shown as": sup["status"].map(lambda s: STATUS_TEXT.get(s, s)),
-        "Source": sup["source"],
-    })
+    names = {
+        a.area_code: a.name
+        for a in [
+            pack.data.council.council,
+            pack.data.council.england,
+            *pack.data.council.neighbours,
+        ]
+    }
+    frame = pd.DataFrame(
+        {
+            "Indicator": sup["indicator_id"],
+            "Area": sup["area_code"].map(lambda c: names.get(c, c)),
+            "Period": sup["period"],
+            "Shown as": sup["status"].map(lambda s: STATUS_TEXT.get(s, s)),
+            "Source": sup["source"],
+        }
+    )
     return html_table(frame, caption="Withheld values")
 
 
@@ -506,17 +627,22 @@ def backtest_table(pack: Pack) -> str:
         fan = pack.insight(ind_id).fan
         if fan is None:
             continue
-        rows.append({
-            "Indicator": pack.indicator(ind_id).short_title,
-            "Method": fan.method or "none",
-            "Points used": fan.n_points,
-            "MASE (error ÷ typical one-step change)": "" if not fan.ok or math.isnan(fan.mase)
-            else f"{fan.mase:.2f}",
-            "Past outcomes inside the 80% interval": "" if not fan.ok or math.isnan(
-                fan.coverage) else f"{fan.coverage:.0%}",
-            "Note": fan.note,
-        })
+        rows.append(
+            {
+                "Indicator": pack.indicator(ind_id).short_title,
+                "Method": fan.method or "none",
+                "Points used": fan.n_points,
+                "MASE (error ÷ typical one-step change)": ""
+                if not fan.ok or math.isnan(fan.mase)
+                else f"{fan.mase:.2f}",
+                "Past outcomes inside the 80% interval": ""
+                if not fan.ok or math.isnan(fan.coverage)
+                else f"{fan.coverage:.0%}",
+                "Note": fan.note,
+            }
+        )
     if not rows:
         return "<p>No forecasts this quarter.</p>"
-    return html_table(pd.DataFrame(rows), caption="Forecast back-tests (rolling origin)",
-                      row_header="Indicator")
+    return html_table(
+        pd.DataFrame(rows), caption="Forecast back-tests (rolling origin)", row_header="Indicator"
+    )

@@ -46,7 +46,8 @@ class SeriesIndex:
         for ind, area, label, value, count, status in values[cols].itertuples(index=False):
             p = period_of(label)
             self._obs.setdefault((ind, area), {})[p] = Observation(
-                p, float(value), float(count), str(status or ""))
+                p, float(value), float(count), str(status or "")
+            )
 
     def observations(self, indicator_id: str, area: str) -> dict[Period, Observation]:
         """Every observation of one indicator in one area, keyed by period."""
@@ -57,9 +58,10 @@ class SeriesIndex:
         return sorted(a for (i, a) in self._obs if i == indicator_id)
 
 
-def value_at(index: SeriesIndex, indicator: Indicator, area: str,
-             period: Period) -> Observation | None:
-    """The value for ``period``, from a value recorded for it or derived from finer periods.
+def value_at(
+    index: SeriesIndex, indicator: Indicator, area: str, period: Period
+) -> Observation | None:
+    """Return the value for ``period``, recorded for it or derived from finer periods.
 
     A quarter or year of a snapshot, rolling or year-to-date measure takes the
     value at its last month (or quarter); a flow adds up its parts when all
@@ -70,12 +72,16 @@ def value_at(index: SeriesIndex, indicator: Indicator, area: str,
         return obs[period]
     if period.freq == "month":
         return None
-    parts = period.months() if period.freq == "quarter" else [
-        Period(period.fy, "quarter", q) for q in range(1, 5)]
+    parts = (
+        period.months()
+        if period.freq == "quarter"
+        else [Period(period.fy, "quarter", q) for q in range(1, 5)]
+    )
     if indicator.measure in _LEVEL_MEASURES:
         last = parts[-1]
-        found = obs.get(last) or (value_at(index, indicator, area, last)
-                                  if last.freq == "quarter" else None)
+        found = obs.get(last) or (
+            value_at(index, indicator, area, last) if last.freq == "quarter" else None
+        )
         return Observation(period, found.value, found.count, found.status) if found else None
     found = [obs.get(p) or value_at(index, indicator, area, p) for p in parts]
     if period.freq == "year" and not all(found):
@@ -87,17 +93,19 @@ def value_at(index: SeriesIndex, indicator: Indicator, area: str,
     return Observation(period, total, count, "")
 
 
-def latest_on_or_before(index: SeriesIndex, indicator_id: str, area: str,
-                        period: Period) -> Observation | None:
-    """The latest observation ending on or before ``period`` ends (shortest span on a tie)."""
+def latest_on_or_before(
+    index: SeriesIndex, indicator_id: str, area: str, period: Period
+) -> Observation | None:
+    """Find the latest observation ending on or before ``period`` ends (shortest span on a tie)."""
     obs = index.observations(indicator_id, area)
     usable = [o for p, o in obs.items() if p.end_ordinal <= period.end_ordinal and not o.missing]
     return max(usable, key=lambda o: (o.period.end_ordinal, o.period.per_year)) if usable else None
 
 
-def current_observation(index: SeriesIndex, indicator: Indicator, area: str,
-                        quarter: Period) -> Observation | None:
-    """The figure to report for ``quarter``.
+def current_observation(
+    index: SeriesIndex, indicator: Indicator, area: str, quarter: Period
+) -> Observation | None:
+    """Return the figure to report for ``quarter``.
 
     Monthly and quarterly indicators: the latest value within the quarter (the
     quarter itself, or its latest month). Annual indicators: the latest year
@@ -105,22 +113,29 @@ def current_observation(index: SeriesIndex, indicator: Indicator, area: str,
     """
     obs = index.observations(indicator.id, area)
     if indicator.frequency == "annual":
-        years = [o for p, o in obs.items() if p.freq == "year" and quarter.fy - 1 <= p.fy
-                 <= quarter.fy and not o.missing]
+        years = [
+            o
+            for p, o in obs.items()
+            if p.freq == "year" and quarter.fy - 1 <= p.fy <= quarter.fy and not o.missing
+        ]
         return max(years, key=lambda o: o.period.fy) if years else None
     inside = [o for p, o in obs.items() if p.freq != "year" and quarter.contains(p)]
     if not inside and quarter.index == 4 and indicator.measure in _LEVEL_MEASURES:
         year_end = obs.get(quarter.year())  # a March snapshot is the year-end outturn
-        return Observation(year_end.period, year_end.value, year_end.count,
-                           year_end.status) if year_end else None
+        return (
+            Observation(year_end.period, year_end.value, year_end.count, year_end.status)
+            if year_end
+            else None
+        )
     if not inside:
         return None
     return max(inside, key=lambda o: (o.period.end_ordinal, o.period.freq == "month"))
 
 
-def history(index: SeriesIndex, indicator: Indicator, area: str,
-            until: Period | None = None) -> pd.DataFrame:
-    """An area's series for charts: one point per period end, finest period kept.
+def history(
+    index: SeriesIndex, indicator: Indicator, area: str, until: Period | None = None
+) -> pd.DataFrame:
+    """Return an area's series for charts: one point per period end, finest period kept.
 
     Flow measures keep only their own frequency (a year's total is not on the
     same scale as a month's). Columns: period, date, value, count, status, freq.
@@ -131,16 +146,27 @@ def history(index: SeriesIndex, indicator: Indicator, area: str,
             continue
         if indicator.measure == "flow" and p.freq != indicator.period_freq:
             continue
-        rows.append((p.label, pd.Timestamp(p.end_date), o.value, o.count, o.status, p.freq,
-                     p.end_ordinal, p.per_year))
+        rows.append(
+            (
+                p.label,
+                pd.Timestamp(p.end_date),
+                o.value,
+                o.count,
+                o.status,
+                p.freq,
+                p.end_ordinal,
+                p.per_year,
+            )
+        )
     cols = ["period", "date", "value", "count", "status", "freq", "_end", "_per"]
     frame = pd.DataFrame(rows, columns=cols)
     frame = frame.sort_values(["_end", "_per"]).drop_duplicates("_end", keep="last")
     return frame.drop(columns=["_end", "_per"]).reset_index(drop=True)
 
 
-def neighbour_average(values: pd.DataFrame, neighbour_codes: list[str],
-                      how: str = "mean") -> pd.DataFrame:
+def neighbour_average(
+    values: pd.DataFrame, neighbour_codes: list[str], how: str = "mean"
+) -> pd.DataFrame:
     """Statistical-neighbour average per indicator and period, with how many neighbours had data.
 
     Where no neighbour has a value for a period, a statistical-neighbour figure
@@ -161,11 +187,17 @@ def neighbour_average(values: pd.DataFrame, neighbour_codes: list[str],
     return out.reset_index(drop=True)
 
 
-def benchmark_index(values: pd.DataFrame, neighbour_codes: list[str], how: str,
-                    sn_area: str = SN_CODE) -> pd.DataFrame:
-    """The values with the neighbour average rows put in place of area ``SN``."""
+def benchmark_index(
+    values: pd.DataFrame, neighbour_codes: list[str], how: str, sn_area: str = SN_CODE
+) -> pd.DataFrame:
+    """Return the values with the neighbour average rows put in place of area ``SN``."""
     avg = neighbour_average(values, neighbour_codes, how)
     avg = avg.assign(area_code=sn_area, count=np.nan)
     rest = values[values["area_code"] != SN_CODE]
-    return pd.concat([rest, avg[["indicator_id", "area_code", "period", "value", "count",
-                                 "status", "n", "method"]]], ignore_index=True)
+    return pd.concat(
+        [
+            rest,
+            avg[["indicator_id", "area_code", "period", "value", "count", "status", "n", "method"]],
+        ],
+        ignore_index=True,
+    )

@@ -22,7 +22,7 @@ class Tolerance:
     relative: bool = False
 
     def threshold(self, baseline: float | None) -> float:
-        """The largest change still counted as ``same`` against ``baseline``."""
+        """Return the largest change still counted as ``same`` against ``baseline``."""
         if not self.relative:
             return self.amount
         if baseline is None or math.isnan(baseline):

@@ -33,8 +33,14 @@ def _yaml(path, problems: list[Problem]) -> Any:
     except ConfigError as exc:
         text = str(exc)
         msg = text.split(": ", 1)[1] if ": " in text else text
-        problems.append(Problem(str(path), "", msg.split(". Fix: ")[0],
-                                msg.split(". Fix: ")[1] if ". Fix: " in msg else "see above"))
+        problems.append(
+            Problem(
+                str(path),
+                "",
+                msg.split(". Fix: ")[0],
+                msg.split(". Fix: ")[1] if ". Fix: " in msg else "see above",
+            )
+        )
         return None
 
 
@@ -43,8 +49,9 @@ def _sources(raw: Any, file: str, problems: list[Problem]) -> dict[str, dict[str
         return {}
     items = raw.get("sources") if isinstance(raw, dict) else None
     if not isinstance(items, list):
-        problems.append(Problem(file, "top level", "no 'sources:' list",
-                                "see docs/data-model.md for the shape"))
+        problems.append(
+            Problem(file, "top level", "no 'sources:' list", "see docs/data-model.md for the shape")
+        )
         return {}
     return {str(s["id"]): s for s in items if isinstance(s, dict) and "id" in s}
 
@@ -55,8 +62,11 @@ def _council(raw: Any, paths: ProjectPaths, problems: list[Problem]) -> CouncilC
     try:
         return parse_council(raw, paths.council_file)
     except ConfigError as exc:
-        problems.append(Problem(str(paths.council_file), "", str(exc).split(": ", 1)[-1],
-                                "see docs/data-model.md"))
+        problems.append(
+            Problem(
+                str(paths.council_file), "", str(exc).split(": ", 1)[-1], "see docs/data-model.md"
+            )
+        )
         return None
 
 
@@ -71,8 +81,9 @@ def _breakdowns(paths: ProjectPaths, problems: list[Problem]) -> pd.DataFrame:
     return pd.DataFrame()
 
 
-def _ranks(paths: ProjectPaths, catalogue: Catalogue | None,
-           problems: list[Problem]) -> pd.DataFrame:
+def _ranks(
+    paths: ProjectPaths, catalogue: Catalogue | None, problems: list[Problem]
+) -> pd.DataFrame:
     if not paths.ranks_file.is_file():
         return empty_ranks()
     try:
@@ -91,16 +102,23 @@ def inspect_project(paths: ProjectPaths) -> tuple[ProjectData | None, list[Probl
     problems: list[Problem] = []
     council = _council(_yaml(paths.council_file, problems), paths, problems)
     raw_cat = _yaml(paths.catalogue_file, problems)
-    catalogue, cat_problems = (parse_catalogue(raw_cat, str(paths.catalogue_file))
-                               if raw_cat is not None else (None, []))
+    catalogue, cat_problems = (
+        parse_catalogue(raw_cat, str(paths.catalogue_file)) if raw_cat is not None else (None, [])
+    )
     problems += cat_problems
     sources = {}
     if paths.sources_file.is_file():
         sources = _sources(_yaml(paths.sources_file, problems), str(paths.sources_file), problems)
     files = sorted(paths.values_dir.glob("*.csv")) if paths.values_dir.is_dir() else []
     if not files:
-        problems.append(Problem(str(paths.values_dir), "", "no values CSV files found",
-                                "put at least one values CSV in data/values/"))
+        problems.append(
+            Problem(
+                str(paths.values_dir),
+                "",
+                "no values CSV files found",
+                "put at least one values CSV in data/values/",
+            )
+        )
     values, value_problems = read_values(files, catalogue, set(sources) if sources else None)
     problems += value_problems
     if catalogue is not None:

@@ -1,4 +1,5 @@
-"""Time `outturn run` for the latest quarter against the floor: one papermill notebook importing the stack.
+"""Time `outturn run` for the latest quarter against the floor: one papermill notebook importing
+the stack.
 
 Prints both wall times and their ratio (target: ratio <= 2.0). Run from the repository root:
 
@@ -23,13 +24,28 @@ def floor_seconds(scratch: Path) -> float:
     """papermill executing a one-cell notebook that imports pandas, statsmodels and altair."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import pandas, statsmodels.api, altair")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     src, out = scratch / "floor.ipynb", scratch / "floor-out.ipynb"
     nbformat.write(nb, src)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "papermill", str(src), str(out), "--no-progress-bar",
-                    "-k", "python3"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(src),
+            str(out),
+            "--no-progress-bar",
+            "-k",
+            "python3",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -39,8 +55,7 @@ def run_seconds(scratch: Path) -> float:
     shutil.copytree(ROOT / "data", project / "data")
     exe = Path(sys.executable).with_name("outturn")
     start = time.perf_counter()
-    subprocess.run([str(exe), "run", "--project", str(project)], check=True,
-                   capture_output=True)
+    subprocess.run([str(exe), "run", "--project", str(project)], check=True, capture_output=True)
     return time.perf_counter() - start
 
 

@@ -15,8 +15,10 @@ pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="shared DfE data not
 @pytest.mark.slow
 def test_trafford_pack_runs_from_init_alone_latest_year(tmp_path):
     runner = CliRunner()
-    init = runner.invoke(app, ["init", "--council", "E08000009", "--project", str(tmp_path),
-                               "--source-dir", str(SHARED)])
+    init = runner.invoke(
+        app,
+        ["init", "--council", "E08000009", "--project", str(tmp_path), "--source-dir", str(SHARED)],
+    )
     assert init.exit_code == 0, init.output
     run = runner.invoke(app, ["run", "--project", str(tmp_path), "--engine", "python"])
     assert run.exit_code == 0, run.output

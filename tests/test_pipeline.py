@@ -110,7 +110,11 @@ def test_scorecard_csv_has_exactly_the_agreed_columns(folder):
     # (pipeline.SIGNAL_COLUMNS) and are the only extras
     assert list(card.columns[: len(agreed)]) == agreed
     assert list(card.columns[len(agreed) :]) == [
-        "signal", "signal_rule", "assurance", "exception_reason"]
+        "signal",
+        "signal_rule",
+        "assurance",
+        "exception_reason",
+    ]
     assert set(card["exception"]) == {"true"}  # every indicator reported this quarter is one
     flagged = card.loc[card["exception"] == "true", "indicator_id"].unique().tolist()
     assert flagged == [e[0] for e in EXCEPTIONS]
@@ -171,7 +175,9 @@ def test_run_without_quarter_produces_the_latest(project, capsys):
         "assessments_45_days", "cafa_rate", "s47_rate", "cp_plans"]  # fmt: skip
     reasons = card.drop_duplicates("indicator_id").set_index("indicator_id")["exception_reason"]
     assert reasons["assessments_15_days"].startswith("off target; chosen for report")
-    assert reasons["s47_rate"] == "chosen for report by the service (commentary written this quarter)"
+    assert (
+        reasons["s47_rate"] == "chosen for report by the service (commentary written this quarter)"
+    )
     assert reasons["contacts_12m"] == ""
     home = (project / "reports" / "index.html").read_text(encoding="utf-8")
     assert home.index("2017-18-Q3/index.html") < home.index(f"{SLUG}/index.html")
