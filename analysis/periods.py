@@ -205,11 +205,16 @@ def _from_match(kind: str, m: re.Match[str], label: str) -> Period:
         if not 1 <= month <= 12:
             if kind == "iso_month":  # 2017-19 is read as a month; it may be a mistyped year
                 year = int(g["y"]) if g.get("y") else None
-                hint = (f" nor a financial year ({year} must be followed by "
-                        f"{(year + 1) % 100:02d}: write {year}-{(year + 1) % 100:02d})"
-                        if year else "")
-                raise PeriodError(f"period {label!r} is neither a month (month {month} is not "
-                                  f"between 01 and 12){hint}")
+                hint = (
+                    f" nor a financial year ({year} must be followed by "
+                    f"{(year + 1) % 100:02d}: write {year}-{(year + 1) % 100:02d})"
+                    if year
+                    else ""
+                )
+                raise PeriodError(
+                    f"period {label!r} is neither a month (month {month} is not "
+                    f"between 01 and 12){hint}"
+                )
             raise PeriodError(f"period {label!r}: month {month} is not between 01 and 12")
         return _month_period(int(g["y"]), month)
     if kind == "month_name":

@@ -232,6 +232,9 @@ def test_period_out_of_range_raises_period_error(freq, index):
 def test_mistyped_financial_year_is_explained_as_both_readings():
     # "2017-19" looks like a month (2017-19 is not a month) and like a financial year with
     # the wrong second year: the message says both and what to write
-    with pytest.raises(PeriodError, match=r"neither a month \(month 19 is not between 01 and "
-                       r"12\) nor a financial year \(2017 must be followed by 18: write 2017-18\)"):
+    with pytest.raises(
+        PeriodError,
+        match=r"neither a month \(month 19 is not between 01 and "
+        r"12\) nor a financial year \(2017 must be followed by 18: write 2017-18\)",
+    ):
         parse_period("2017-19")
