@@ -81,7 +81,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.errors import DataError, OutturnError, PeriodError
 from analysis.periods import Period, format_period, parse_period, period_style
@@ -221,6 +220,8 @@ def check_arguments(horizon: int, level: float) -> None:
 
 @lru_cache(maxsize=1024)
 def _tq(level: float, df: float) -> float:
+    from scipy import stats  # imported when first needed: a page that only reads a pack skips it
+
     return float(stats.t.ppf(0.5 + level / 200, max(df, 1)))
 
 

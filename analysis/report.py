@@ -42,11 +42,19 @@ def open_pack(
     data_dir: str | None = None,
     council_config: str | None = None,
     published: bool = False,
+    pack_file: str | None = None,
 ) -> Pack:
     """Load and check the project's data and compute the quarter's pack (for notebooks).
 
     ``published`` withholds small counts (see :mod:`analysis.disclosure`).
+    ``pack_file`` is the pack ``outturn run`` has already computed for this run
+    (a pickle it wrote to a private temporary folder): when it exists and is for
+    the same quarter and build, it is used instead of computing the pack again
+    in every notebook.
     """
+    cached = _cached_pack(pack_file, quarter, published)
+    if cached is not None:
+        return cached
     data = load_project(project_paths(project, data_dir or None, council_config or None))
     if published:
         from analysis.disclosure import published_data
@@ -54,6 +62,19 @@ def open_pack(
         data = published_data(data)
     pack = build_pack(data, resolve_quarter(data, quarter or None), as_of or None)
     pack.extras["published"] = published
+    return pack
+
+
+def _cached_pack(pack_file: str | None, quarter: str | None, published: bool) -> Pack | None:
+    if not pack_file or not Path(pack_file).is_file():
+        return None
+    import pickle
+
+    with open(pack_file, "rb") as handle:
+        pack = pickle.load(handle)  # noqa: S301 - written by this run of outturn, not user input
+    same_quarter = not quarter or pack.quarter.label == quarter
+    if not same_quarter or pack.extras.get("published", False) != published:
+        return None
     return pack
 
 

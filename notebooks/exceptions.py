@@ -16,11 +16,12 @@ council_config: str = "data/council.yml"  # council configuration file, relative
 output_dir: str = "reports"  # where the executed notebooks and pages are written
 as_of: str = ""  # ISO date, use only figures published on or before it (empty for all)
 published: bool = False  # True: withhold small counts (the build to publish)
+pack_file: str = ""  # the pack outturn run computed for this run (empty: compute it here)
 
 # %%
 from analysis import report
 
-pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published)
+pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file)
 report.show(report.page_title(pack, "exception reports"))
 
 # %% [markdown]

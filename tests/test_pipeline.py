@@ -15,7 +15,7 @@ from analysis.config import project_paths
 from analysis.pipeline import run_quarter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rendered_quarter import render_project  # noqa: E402
+from rendered_quarter import REPO, render_project  # noqa: E402
 
 pytestmark = pytest.mark.slow
 SLUG = "2017-18-Q2"
@@ -181,3 +181,21 @@ def test_run_without_quarter_produces_the_latest(project, capsys):
     assert reasons["contacts_12m"] == ""
     home = (project / "reports" / "index.html").read_text(encoding="utf-8")
     assert home.index("2017-18-Q3/index.html") < home.index(f"{SLUG}/index.html")
+
+
+def test_notebooks_reuse_the_pack_the_run_computed(tmp_path):
+    import pickle
+
+    from analysis.report import open_pack
+
+    pack = open_pack(REPO, "2017-18 Q2")
+    pack.extras["marker"] = "from the run"
+    shared = tmp_path / "pack.pickle"
+    shared.write_bytes(pickle.dumps(pack))
+    reused = open_pack(REPO, "2017-18 Q2", pack_file=str(shared))
+    assert reused.extras["marker"] == "from the run"
+    # another quarter, or the published build, is computed afresh rather than reused
+    assert "marker" not in open_pack(REPO, "2017-18 Q3", pack_file=str(shared)).extras
+    published = open_pack(REPO, "2017-18 Q2", published=True, pack_file=str(shared))
+    assert "marker" not in published.extras
+    assert "marker" not in open_pack(REPO, "2017-18 Q2", pack_file=str(tmp_path / "no")).extras
