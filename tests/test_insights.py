@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import pytest
+from test_comparison import make_indicator
 
 from analysis.insights import projection_measure
 from analysis.report import open_pack
-from tests.test_comparison import make_indicator
 
 REPO = Path(__file__).resolve().parents[1]
 

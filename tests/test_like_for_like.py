@@ -3,12 +3,12 @@
 from pathlib import Path
 
 import pytest
+from test_comparison import make_indicator
 
 from analysis.catalogue import Break
 from analysis.comparison import across_break, exception_reasons, is_exception
 from analysis.periods import parse_period
 from analysis.report import open_pack
-from tests.test_comparison import make_indicator
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 import yaml
+from rendered_quarter import QUARTER, REPO, SLUG, outturn_command
 
 from analysis.rendering import (
     PAGES,
@@ -17,7 +18,6 @@ from analysis.rendering import (
     quarto_available,
     quarto_project_yaml,
 )
-from tests.rendered_quarter import QUARTER, REPO, SLUG, outturn_command
 
 ROOT_YML = REPO / "_quarto.yml"
 needs_quarto = pytest.mark.skipif(

@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from test_comparison import make_indicator
 
 from analysis.catalogue import parse_indicator
 from analysis.comparison import Baseline, compare_one, direction
@@ -11,7 +12,6 @@ from analysis.errors import ConfigError
 from analysis.periods import parse_period
 from analysis.series import Observation
 from analysis.tolerance import Tolerance, parse_tolerance
-from tests.test_comparison import make_indicator
 
 
 def obs(value: float) -> Observation:
