@@ -80,15 +80,23 @@ class Baseline:
     on_count: bool = False  # a target set on the number behind a rate
     exact: bool = False  # targets: no tolerance, a figure is either on target or not
     comparable: bool = True  # False: shown, but not judged (a series break, a count vs England)
+    count: float = float("nan")  # the number behind the value, for a count-only current figure
 
 
 _NONE = Baseline("", float("nan"))
 
 
 def _from_obs(obs: Observation | None, scale: float = 1.0) -> Baseline:
+    if obs is None or (obs.missing and math.isnan(obs.count)):
+        return _NONE
+    return Baseline(obs.period.label, obs.value / scale, count=obs.count / scale)
+
+
+def _value_only(obs: Observation | None) -> Baseline:
+    """Another area's figure: its value only (its count is not comparable with the council's)."""
     if obs is None or obs.missing:
         return _NONE
-    return Baseline(obs.period.label, obs.value / scale)
+    return Baseline(obs.period.label, obs.value)
 
 
 def year_end_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) -> Baseline:
@@ -101,10 +109,10 @@ def year_end_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) 
         return _from_obs(value_at(index, ind, area, p.shift(-1)))
     if ind.year_end_rule == "same_point":
         b = _from_obs(value_at(index, ind, area, same_period_last_year(p)))
-        return Baseline(b.period, b.value, note="same point last year (year to date)")
+        return replace(b, note="same point last year (year to date)")
     if ind.year_end_rule == "average_per_period":
         b = _from_obs(value_at(index, ind, area, last_year_end(p)), scale=p.per_year)
-        return Baseline(b.period, b.value, note=f"average per {p.freq} last year")
+        return replace(b, note=f"average per {p.freq} last year")
     return _from_obs(value_at(index, ind, area, last_year_end(p)))
 
 
@@ -189,9 +197,18 @@ def baselines(
             ),
             "previous_year_end": year_end_baseline(index, ind, council, p),
             "target": target_baseline(index, ind, council, p),
-            "england": _from_obs(latest_on_or_before(index, ind.id, england, p)),
-            "statistical_neighbours": _from_obs(latest_on_or_before(index, ind.id, SN_CODE, p)),
+            "england": _value_only(latest_on_or_before(index, ind.id, england, p)),
+            "statistical_neighbours": _value_only(latest_on_or_before(index, ind.id, SN_CODE, p)),
         },
+    )
+
+
+def _numbers_only(current: Observation, base: Baseline) -> bool:
+    return (
+        not base.on_count
+        and math.isnan(current.value)
+        and not math.isnan(current.count)
+        and not math.isnan(base.count)
     )
 
 
@@ -205,6 +222,11 @@ def compare_one(
     """
     figure = current.count if base.on_count else current.value
     decimals = 0 if base.on_count else ind.decimals
+    extra = {}
+    if _numbers_only(current, base):  # no rate published this period: compare the numbers
+        figure, base = current.count, replace(base, value=base.count)
+        decimals = 0
+        extra = {"note": f"numbers compared ({current.period.label} has no published rate)"}
     if math.isnan(base.value) or math.isnan(figure) or not base.comparable:
         return {
             "baseline_period": base.period,
@@ -212,6 +234,7 @@ def compare_one(
             "change": float("nan"),
             "direction": "",
             "judgement": "n/a",
+            **extra,
         }
     change = round(round(figure, decimals) - round(base.value, decimals), decimals + 2)
     if ind.tolerance is not None:
@@ -229,6 +252,7 @@ def compare_one(
         "change": change,
         "direction": dirn,
         "judgement": judged,
+        **extra,
     }
 
 
@@ -297,14 +321,15 @@ def scorecard(
         found = baselines(index, ind, council, england, current, quarter)
         ind_rows = []
         for comp in COMPARISONS:
+            fields = compare_one(ind, current, found[comp], tolerance)
             row = {
                 "indicator_id": ind.id,
                 "indicator": ind.short_title,
                 "period": current.period.label,
                 "value": current.value,
                 "comparison": comp,
-                **compare_one(ind, current, found[comp], tolerance),
-                "note": found[comp].note,
+                **fields,
+                "note": "; ".join(n for n in (found[comp].note, fields.get("note", "")) if n),
                 "unit": ind.unit,
             }
             ind_rows.append(row)

@@ -202,12 +202,24 @@ def dot_table(pack: Pack, indicator_id: str) -> str:
     rows = []
     for comp in COMPARISONS:
         x = r.loc[comp]
+        target = ind.target_for(pack.quarter)
+        count_target = (
+            comp == "target" and target is not None and target.rule == "value"
+            and target.value is None and target.count is not None
+        )  # fmt: skip
+        # a count-only month, or a target set on the number: counts, not rates
+        numbers = "numbers compared" in str(x["note"]) or count_target
+        base, change = x["baseline_value"], x["change"]
         rows.append(
             {
                 "Compared with": COMPARISON_LABELS[comp],
                 "Baseline period": x["baseline_period"],
-                "Baseline": format_value(x["baseline_value"], ind) or "n/a",
-                "Change": format_change(x["change"], ind),
+                "Baseline": (f"{base:,.0f}" if numbers and not math.isnan(base) else "")
+                or format_value(base, ind)
+                or "n/a",
+                "Change": f"{change:+,.0f}"
+                if numbers and not math.isnan(change)
+                else format_change(change, ind),
                 "Direction of travel": dot_html(x["direction"], x["judgement"]),
                 "Note": x["note"] if isinstance(x["note"], str) else "",
             }

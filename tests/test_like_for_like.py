@@ -79,3 +79,39 @@ def test_exception_page_and_csv_say_why(q2):
     assert row(q2, "contacts_12m", "target")["exception_reason"] == (
         "worse than at the last year-end"
     )
+
+
+@pytest.fixture(scope="module")
+def q3():
+    return open_pack(REPO, "2017-18 Q3")
+
+
+def test_count_only_month_is_compared_by_number_with_the_councils_own_figures(q3):
+    # paper_2018-02: children looked after "risen slightly to 537 in December"; no rate printed
+    r = row(q3, "cla", "previous_period")
+    assert (r["baseline_value"], r["change"], r["direction"], r["judgement"]) == (
+        531.0, 6.0, "up", "worse")  # fmt: skip
+    assert r["note"] == "numbers compared (Dec 2017 has no published rate)"
+    year_end = row(q3, "cla", "previous_year_end")
+    assert (year_end["baseline_value"], year_end["change"]) == (525.0, 12.0)
+
+
+def test_count_only_month_is_not_set_against_other_areas_rates(q3):
+    # England's 62.0 per 10,000 is a rate; 537 children is not comparable with it
+    r = row(q3, "cla", "england")
+    assert (r["baseline_value"], r["judgement"], r["direction"]) == (62.0, "n/a", "")
+
+
+def test_count_only_month_keeps_the_series_break_note(q3):
+    r = row(q3, "cin", "previous_year_end")
+    assert r["judgement"] == "n/a"
+    assert r["note"].startswith("not comparable: series break at Apr 2017")
+    assert row(q3, "cin", "previous_period")["judgement"] == "better"  # 1,932 -> 1,881
+
+
+def test_direction_table_shows_numbers_not_rates_for_counts(q3):
+    from analysis.report import dot_table
+
+    table = dot_table(q3, "cla")
+    assert "<td>531</td><td>+6</td>" in table
+    assert "<td>516</td><td>+21</td>" in table  # the 2017-18 target is 516 children
