@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ class Target:
     value: float | None = None
     count: float | None = None
     text: str = ""
+    vintage: str | None = None  # ISO date the target was first published, if recorded
 
     @property
     def describe(self) -> str:
@@ -132,6 +133,27 @@ class Catalogue(Mapping[str, Indicator]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def as_of(self, date: str | None) -> Catalogue:
+        """Return the catalogue as it stood on ``date``: targets published later are not set.
+
+        A target with a ``vintage`` after ``date`` reads "No target set (as of <date>)",
+        as a report published then printed it. Without a date the catalogue is unchanged.
+        """
+        if not date:
+            return self
+        unset = Target(rule="none", text=f"No target set (as of {date})")
+        indicators = [
+            replace(
+                ind,
+                targets={
+                    year: unset if t.vintage and t.vintage > date else t
+                    for year, t in ind.targets.items()
+                },
+            )
+            for ind in self._items.values()
+        ]
+        return Catalogue(indicators, self.denominators, self.source)
+
 
 def _target(raw: Any) -> Target:
     if isinstance(raw, (int, float)):
@@ -139,10 +161,11 @@ def _target(raw: Any) -> Target:
     if isinstance(raw, str):
         return Target(rule=raw) if raw in TARGET_RULES else Target(rule="tbc", text=raw)
     raw = dict(raw or {})
+    vintage = _vintage(raw.get("vintage"))
     if "rule" in raw:
         if raw["rule"] not in TARGET_RULES:
             raise ValueError(f"rule {raw['rule']!r} is not one of {', '.join(TARGET_RULES)}")
-        return Target(rule=raw["rule"], text=str(raw.get("text", "")))
+        return Target(rule=raw["rule"], text=str(raw.get("text", "")), vintage=vintage)
     if raw.get("value") is None and raw.get("count") is None:
         raise ValueError(
             "a target needs 'value' (a number), 'count' (for a number behind a rate) or 'rule'"
@@ -152,7 +175,20 @@ def _target(raw: Any) -> Target:
         value=None if value is None else float(value),
         count=None if count is None else float(count),
         text=str(raw.get("text", "")),
+        vintage=vintage,
     )
+
+
+def _vintage(raw: Any) -> str | None:
+    """Read a target's ``vintage`` (YAML may give a date or a string) as an ISO date."""
+    if raw is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(raw)).isoformat()
+    except ValueError:
+        raise ValueError(f"vintage {raw!r} is not a date; write it as YYYY-MM-DD") from None
 
 
 def _check_enums(raw: dict, where: str, file: str) -> list[Problem]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 
 import pandas as pd
 
@@ -114,6 +115,8 @@ def resolve_quarter(data: ProjectData, quarter: str | None) -> Period:
 
 def build_pack(data: ProjectData, quarter: Period, as_of: str | None = None) -> Pack:
     """Compute the quarter's pack from checked project data."""
+    if as_of:
+        data = dataclass_replace(data, catalogue=data.catalogue.as_of(as_of))
     council = data.council
     values = select_vintage(data.values, as_of)
     values = benchmark_index(values, council.neighbour_codes, council.neighbour_average)
