@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.catalogue import Indicator
+from analysis.importing import ENGLAND
 from analysis.loading import SN_CODE
 from analysis.periods import Period
 from analysis.series import SeriesIndex, value_at
@@ -102,8 +103,38 @@ def benchmark_series(
     return pd.Series(years, dtype=float).sort_index(key=lambda i: [p.fy for p in i])
 
 
-def crossing_for(index: SeriesIndex, ind: Indicator, series: pd.Series, freq: str):
-    """When the council's trend reaches the statistical-neighbour average (held at its latest)."""
+LEVEL_MEASURES = ("snapshot", "rolling_12m", "ratio_ytd")
+"""Measures whose in-year figure is on the same scale as the year's (a level, not a part-total)."""
+
+
+def england_anchor(
+    index: SeriesIndex, ind: Indicator, current: Period, england: str = ENGLAND
+) -> pd.Series | None:
+    """Return England's annual series up to ``current``: what a council's rate regresses toward.
+
+    None for a count (a council's count is not comparable with England's total),
+    and for a monthly or quarterly figure that is a part of the year's (a month's
+    rate of contacts, a year-to-date running total), which England's annual
+    figure does not match. A forecast maps each annual value onto the periods
+    ending at or after its year-end (:func:`analysis.forecasting.anchor_on_grid`).
+    """
+    if ind.unit == "count":
+        return None
+    in_period_share = ind.measure == "flow" and ind.unit in ("percent", "score")
+    if current.freq != "year" and ind.measure not in LEVEL_MEASURES and not in_period_share:
+        return None
+    bench = benchmark_series(index, ind, england, until=current)
+    return bench if len(bench) else None
+
+
+def crossing_for(
+    index: SeriesIndex,
+    ind: Indicator,
+    series: pd.Series,
+    freq: str,
+    anchor: pd.Series | None = None,
+):
+    """When the council's trend (pulled toward ``anchor``) reaches the neighbours' average."""
     from analysis.forecasting import forecast_crossing
 
     bench = benchmark_series(index, ind, SN_CODE, until=series.index[-1] if len(series) else None)
@@ -120,6 +151,8 @@ def crossing_for(index: SeriesIndex, ind: Indicator, series: pd.Series, freq: st
         benchmark_mode="hold",
         benchmark_name=f"the statistical-neighbour average "
         f"({bench.iloc[-1]:,.1f} in {latest_p.label})",
+        anchor=anchor,
+        anchor_name="England",
     )
 
 
@@ -147,8 +180,9 @@ def year_end_for(
     series: pd.Series,
     current: Period,
     target: float | None,
+    anchor: pd.Series | None = None,
 ):
-    """Projected outturn for the current financial year, from the year to date."""
+    """Projected outturn for the current financial year (a level pulled toward ``anchor``)."""
     from analysis.forecasting import project_year_end
 
     measure = projection_measure(ind)
@@ -175,17 +209,29 @@ def year_end_for(
             last_year_outturn=None if last is None or last.missing else last.value,
             target=target,
             level=LEVEL,
+            anchor=anchor,
+            anchor_name="England",
         )
     except Exception:  # noqa: BLE001 - a projection that cannot be made is simply absent
         return None
 
 
 def insight_for(
-    index: SeriesIndex, ind: Indicator, area: str, current: Period, target: float | None
+    index: SeriesIndex,
+    ind: Indicator,
+    area: str,
+    current: Period,
+    target: float | None,
+    england: str | None = None,
 ) -> Insight:
-    """SPC, forecast fan, crossing and year-end projection for one indicator."""
+    """SPC, forecast fan, crossing and year-end projection for one indicator.
+
+    Level forecasts of rates and percentages are pulled toward England's value
+    (``england``: its area code, E92000001 by default; see :func:`england_anchor`).
+    """
     from analysis.forecasting import forecast
 
+    anchor = england_anchor(index, ind, current, england or ENGLAND)
     series = analysis_series(index, ind, area, current)
     spc_frame, var = (
         spc_for(ind, series, target)
@@ -199,6 +245,8 @@ def insight_for(
             horizon=FAN_HORIZON[current.freq],
             level=LEVEL,
             breaks=[b.period for b in ind.breaks],
+            anchor=anchor,
+            anchor_name="England",
         )
         if len(observed)
         else None
@@ -209,6 +257,6 @@ def insight_for(
         spc_frame,
         var,
         fan,
-        crossing_for(index, ind, series, current.freq),
-        year_end_for(index, ind, area, series, current, target),
+        crossing_for(index, ind, series, current.freq, anchor),
+        year_end_for(index, ind, area, series, current, target, anchor),
     )

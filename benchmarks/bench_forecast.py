@@ -60,6 +60,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import forecasting
 from analysis.forecasting import METHODS, forecast
 from analysis.periods import parse_period
 
@@ -86,6 +87,34 @@ def load_series(path: Path, key: str) -> dict[tuple[str, str], pd.Series]:
     return out
 
 
+def is_count(unit: object) -> bool:
+    """Return True for a count (LAIT ``count``; EES units naming a count or number)."""
+    text = str(unit).lower()
+    return "count" in text or "number" in text
+
+
+def load_anchors(path: Path, key: str) -> dict[str, pd.Series]:
+    """England's series per indicator, for rates and percentages only (counts get no anchor)."""
+    table = pd.read_csv(path)
+    table = table[(table.area_type == "England") & table.value.notna()]
+    out = {}
+    for k, g in table.groupby(key):
+        if is_count(g.unit.iloc[0]):
+            continue
+        s = pd.Series(g.value.to_numpy(dtype=float), index=g.period.to_numpy())
+        out[k] = s[~s.index.duplicated()].sort_index()
+    return out
+
+
+def anchor_for(anchors: dict | None, key: tuple, train: tuple) -> pd.Series | None:
+    """England's training-years series for the series' indicator (None: no anchor)."""
+    england = (anchors or {}).get(key[1])
+    if england is None:
+        return None
+    england = england[(england.index >= train[0]) & (england.index <= train[1])]
+    return pd.Series(england.to_numpy(), index=[parse_period(int(p)) for p in england.index])
+
+
 def split(s: pd.Series, train: tuple, test: tuple) -> tuple[pd.Series, np.ndarray]:
     window = s[(s.index >= train[0]) & (s.index <= train[1])]
     actual = s.reindex(range(test[0], test[1] + 1)).to_numpy()
@@ -102,17 +131,19 @@ def score(train: np.ndarray, actual: np.ndarray, est, lower, upper) -> dict:
 
 
 def run_outturn(
-    series: dict, train: tuple, test: tuple, method: str | None = None
+    series: dict, train: tuple, test: tuple, method: str | None = None, anchors: dict | None = None
 ) -> tuple[pd.DataFrame, float]:
     rows, elapsed = [], 0.0
     horizon = test[1] - test[0] + 1
     for key, s in series.items():
         window, actual = split(s, train, test)
         window = pd.Series(window.to_numpy(), index=[parse_period(int(p)) for p in window.index])
+        anchor = anchor_for(anchors, key, train)
         start = time.perf_counter()
-        fc = forecast(window, horizon=horizon, level=LEVEL, method=method)
+        fc = forecast(window, horizon=horizon, level=LEVEL, method=method, anchor=anchor)
         elapsed += time.perf_counter() - start
         row = {"key": key, "ok": fc.ok, "method": fc.method, "scored": False}
+        row["anchored"] = anchor is not None
         if fc.ok and not np.isnan(actual).all():
             y = window.dropna().to_numpy()
             row["scored"] = True
@@ -167,13 +198,23 @@ def relative_mae(frame: pd.DataFrame) -> tuple[float, float, float]:
     return float(np.median(ratio)), float(np.mean(ratio < 1)), float(np.mean(ratio > 1))
 
 
-def report(name: str, series: dict, train: tuple, test: tuple, method: str | None = None) -> None:
-    ours, t_ours = run_outturn(series, train, test, method)
+def report(
+    name: str,
+    series: dict,
+    train: tuple,
+    test: tuple,
+    method: str | None = None,
+    anchors: dict | None = None,
+) -> None:
+    ours, t_ours = run_outturn(series, train, test, method, anchors)
     done = ours[ours.scored]
     n = len(ours)
     print(f"\n[{name}] forecast {test[0]}-{test[1]} from {train[0]}-{train[1]}: {n} series")
     print(f"  no forecast (fewer than 5 published training years): {1 - ours.ok.mean():.1%}; "
           f"scored {len(done)} series")  # fmt: skip
+    pull = f"pull {forecasting.PULL:g} a step toward England" if anchors else "no anchor"
+    print(f"  anchor: {pull}; anchored (rates and percentages) {done.anchored.mean():.0%} "
+          f"of scored series, counts never")  # fmt: skip
     print(f"  methods chosen: {done.method.value_counts().to_dict()}")
     m, nm = mase(done), mase(done, "naive_err")
     cover = done.inside.sum() / done.outcomes.sum()
@@ -216,7 +257,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N series per file")
     parser.add_argument("--split", action="append", choices=list(SPLITS), help="only these splits")
     parser.add_argument("--method", choices=METHODS, help="force one method (default: select)")
+    parser.add_argument(
+        "--pull", type=float, help=f"pull toward England per step (default {forecasting.PULL})"
+    )
+    parser.add_argument("--no-anchor", action="store_true", help="no England anchor (as before)")
     args = parser.parse_args()
+    if args.pull is not None:
+        forecasting.PULL = args.pull
     warnings.simplefilter("ignore")
     started = time.perf_counter()
     sources = {"lait": (LAIT, "indicator_code"), "ees": (EES, "indicator")}
@@ -225,8 +272,10 @@ def main() -> None:
         source, train, test = SPLITS[name]
         if source not in loaded:
             series = load_series(*sources[source])
-            loaded[source] = dict(list(series.items())[: args.limit]) if args.limit else series
-        report(name, loaded[source], train, test, args.method)
+            series = dict(list(series.items())[: args.limit]) if args.limit else series
+            loaded[source] = series, None if args.no_anchor else load_anchors(*sources[source])
+        series, anchors = loaded[source]
+        report(name, series, train, test, args.method, anchors)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (max RSS): {peak_mb:.0f} MB; wall {time.perf_counter() - started:.0f} s")
 
