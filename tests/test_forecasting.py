@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from test_comparison import make_index, make_indicator
 from typer.testing import CliRunner
 
 from analysis.cli import app
@@ -15,7 +16,9 @@ from analysis.errors import DataError
 from analysis.forecasting import (
     FORECAST_COLUMNS,
     MIN_POINTS,
+    PULL,
     ForecastError,
+    anchor_on_grid,
     backtest,
     comparable_window,
     fit_method,
@@ -27,6 +30,7 @@ from analysis.forecasting import (
     select_method,
     simulate_paths,
 )
+from analysis.insights import england_anchor, insight_for
 from analysis.periods import Period
 
 
@@ -442,6 +446,165 @@ def test_year_end_one_period_has_estimate_but_no_interval():
 def test_year_end_across_two_years_is_refused():
     with pytest.raises(ForecastError, match="more than one financial year"):
         project_year_end(quarterly([1.0, 2.0], start="2016-17 Q4"), measure="flow")
+
+
+# --- pulled toward England ---------------------------------------------------------------------
+
+
+def annual(values, first_fy: int = 2013) -> pd.Series:
+    return pd.Series(values, index=[Period(first_fy + i, "year") for i in range(len(values))])
+
+
+# ses level of 10, 20, 10, 20, 10 is 12.784; an anchor 10 above it
+ZIGZAG, ANCHOR = [10.0, 20.0, 10.0, 20.0, 10.0], 22.784
+
+
+def test_pull_is_one_tenth_chosen_on_the_validation_splits():
+    assert PULL == 0.1
+
+
+def test_anchored_estimate_closes_the_gap_by_one_minus_0_9_to_the_h():
+    # gap 10: closed by 0.1, 0.19, 0.271 at h = 1, 2, 3
+    out = fit_method(ZIGZAG, "ses_anchored", horizon=3, anchor=ANCHOR)
+    assert out["estimate"].to_numpy() == pytest.approx([13.784, 14.684, 15.494])
+
+
+def test_anchored_interval_keeps_the_ses_width_around_the_new_centre():
+    ses = fit_method(ZIGZAG, "ses", horizon=3)
+    out = fit_method(ZIGZAG, "ses_anchored", horizon=3, anchor=ANCHOR)
+    assert (out["upper"] - out["estimate"]).to_numpy() == pytest.approx(
+        (ses["upper"] - ses["estimate"]).to_numpy()
+    )
+    assert out["lower"].iloc[2] == pytest.approx(ses["lower"].iloc[2] + 2.71)
+
+
+def test_anchored_pull_is_a_share_of_the_gap_a_year_for_quarters():
+    # four quarters close 10% of the gap, as one year does; one quarter 1 - 0.9 ** 0.25
+    out = fit_method(ZIGZAG, "ses_anchored", horizon=4, anchor=ANCHOR, per_year=4)
+    gap_closed = out["estimate"].to_numpy() - 12.784
+    assert gap_closed[3] == pytest.approx(1.0)
+    assert gap_closed[0] == pytest.approx(10 * (1 - 0.9**0.25))
+
+
+def test_forecast_with_anchor_defaults_to_ses_anchored_and_names_the_anchor():
+    fc = forecast(annual(ZIGZAG), horizon=3, anchor=ANCHOR, anchor_name="England")
+    assert fc.method == "ses_anchored"
+    assert fc.anchor == ANCHOR
+    assert fc.frame["estimate"].to_numpy() == pytest.approx([13.784, 14.684, 15.494])
+    assert "pulled toward England (22.8) by 10% of the gap a year" in fc.note
+
+
+def test_selection_with_anchor_tries_ses_and_ses_anchored():
+    s = quarterly([50.0, 53.0, 48.0, 51.0, 47.0, 52.0, 49.0, 58.0])
+    sel = select_method(s, horizon=2, anchor=45.0)
+    assert sel.method == "ses_anchored"
+    assert sel.scores["method"].tolist()[:3] == ["naive", "ses", "ses_anchored"]
+
+
+def test_anchor_series_maps_each_year_end_onto_the_quarters_that_follow():
+    s = quarterly([1.0] * 8, start="2015-16 Q1")  # 2015-16 Q1 .. 2016-17 Q4
+    england = pd.Series({"2014-15": 40.0, "2015-16": 50.0, "2016-17": 60.0})
+    grid = anchor_on_grid(england, s)
+    # 2015-16's value (at 31 March 2016) is known from its Q4, never before
+    assert grid.tolist() == [40.0, 40.0, 40.0, 50.0, 50.0, 50.0, 50.0, 60.0]
+
+
+def test_anchor_after_the_last_origin_does_not_change_the_backtest():
+    s = annual([100.0, 104.0, 99.0, 103.0, 101.0, 106.0, 102.0, 105.0])
+    calm = annual([80.0] * 8)
+    wild = annual([80.0] * 7 + [1000.0])  # only the final forecast origin sees 1000
+    bt_calm = backtest(s, "ses_anchored", horizon=3, anchor=calm)
+    bt_wild = backtest(s, "ses_anchored", horizon=3, anchor=wild)
+    assert (bt_wild.mase, bt_wild.coverage) == (bt_calm.mase, bt_calm.coverage)
+    assert bt_calm.mase != backtest(s, "ses", horizon=3).mase  # the anchor was used
+    fc_calm, fc_wild = (forecast(s, horizon=1, anchor=a) for a in (calm, wild))
+    assert fc_wild.frame.estimate.iloc[0] > fc_calm.frame.estimate.iloc[0] + 80
+
+
+def test_origins_without_an_anchor_value_fall_back_to_ses():
+    s = annual([100.0, 104.0, 99.0, 103.0, 101.0, 106.0, 102.0, 105.0])
+    late = annual([80.0], first_fy=2020)  # only at the last period
+    bt = backtest(s, "ses_anchored", horizon=3, anchor=late)
+    assert bt.mase == pytest.approx(backtest(s, "ses", horizon=3).mase)
+
+
+@pytest.mark.parametrize(
+    "anchor", [None, math.nan, annual([80.0], first_fy=2030)], ids=["none", "nan", "later"]
+)
+def test_no_anchor_value_at_the_last_period_gives_plain_ses(anchor):
+    fc = forecast(annual(ZIGZAG), horizon=2, anchor=anchor)
+    assert fc.method == "ses"
+    assert fc.frame["estimate"].tolist() == pytest.approx([12.784, 12.784])
+    assert math.isnan(fc.anchor)
+
+
+def test_forced_ses_anchored_without_anchor_is_ses_and_says_so():
+    fc = forecast(annual(ZIGZAG), horizon=1, method="ses_anchored")
+    assert fc.method == "ses"
+    assert fc.note.startswith("ses on 5 points; ")
+
+
+def test_anchored_forecast_is_still_clipped_at_zero():
+    s = annual([2.0, 1.0, 2.0, 1.0, 1.0])
+    fc = forecast(s, horizon=3, anchor=-100.0, method="ses_anchored")
+    # level 1.1216; unclipped the pull would take the estimate to 1.12 - 10.11 = -8.99 at h=1
+    assert fc.method == "ses_anchored"
+    assert fc.frame["estimate"].tolist() == [0.0, 0.0, 0.0]
+    assert (fc.frame["lower"] >= 0).all()
+
+
+def test_anchored_paths_centre_on_the_anchored_forecast():
+    y = np.array([50.0, 53.0, 48.0, 51.0, 47.0, 52.0, 49.0, 50.0])
+    paths = simulate_paths(y, "ses_anchored", horizon=3, n_paths=4000, seed=1, anchor=150.0)
+    est = fit_method(y, "ses_anchored", horizon=3, anchor=150.0)["estimate"].to_numpy()
+    assert np.median(paths, axis=0) == pytest.approx(est, abs=0.5)
+    assert est[2] > 75  # 27.1% of a gap of about 100
+
+
+def test_year_end_level_projection_uses_the_anchor():
+    ytd = quarterly([10.0, 10.0], start="2017-18 Q1")
+    earlier = {2016: quarterly([10.0, 20.0, 10.0, 20.0], start="2016-17 Q1")}
+    ye = project_year_end(ytd, measure="snapshot", earlier_years=earlier, anchor=30.0)
+    level = fit_method([10.0, 20.0, 10.0, 20.0, 10.0, 10.0], "ses", horizon=1)["estimate"][0]
+    assert ye.method == "ses_anchored"
+    assert ye.estimate == pytest.approx(level + (1 - 0.9**0.5) * (30.0 - level))
+
+
+def _index_with_england(unit: str):
+    ind = make_indicator(id="x", unit=unit, frequency="annual", measure="snapshot", better=None)
+    council = [("x", "E06000009", f"{2015 + i}-{16 + i}", v) for i, v in enumerate(ZIGZAG)]
+    england = [("x", "E92000001", f"{2015 + i}-{16 + i}", 40.0) for i in range(5)]
+    return make_index(council + england), ind
+
+
+@pytest.mark.parametrize(
+    ("unit", "method", "first"),
+    [("count", "ses", 12.784), ("rate_per_10k", "ses_anchored", 12.784 + 0.1 * (40 - 12.784))],
+)
+def test_insight_pulls_rates_toward_england_but_never_counts(unit, method, first):
+    index, ind = _index_with_england(unit)
+    ins = insight_for(index, ind, "E06000009", Period(2019, "year"), None)
+    assert ins.fan.method == method
+    assert ins.fan.frame["estimate"].iloc[0] == pytest.approx(first)
+
+
+def test_insight_takes_england_code_from_the_caller():
+    index, ind = _index_with_england("percent")
+    ins = insight_for(index, ind, "E06000009", Period(2019, "year"), None, england="E12000002")
+    assert ins.fan.method == "ses"  # no values for that code
+
+
+@pytest.mark.parametrize(
+    ("unit", "measure", "anchored"),
+    [("rate_per_10k", "snapshot", True), ("percent", "ratio_ytd", True),
+     ("percent", "flow", True), ("rate_per_10k", "flow", False),
+     ("percent", "cumulative_ytd", False), ("count", "snapshot", False)],
+)  # fmt: skip
+def test_quarterly_anchor_only_where_england_year_is_on_the_same_scale(unit, measure, anchored):
+    ind = make_indicator(id="x", unit=unit, measure=measure)
+    index = make_index([("x", "E92000001", "2016-17", 40.0)])
+    anchor = england_anchor(index, ind, Period(2017, "quarter", 2))
+    assert (anchor is not None) == anchored
 
 
 # --- the forecasts table ------------------------------------------------------------------------
