@@ -368,7 +368,9 @@ def insight_sentences(pack: Pack, indicator_id: str) -> str:
     items = [found.variation.get("message", "")]
     if found.fan is not None:
         items.append(
-            f"Forecast: {found.fan.note}." if found.fan.ok else f"No forecast: {found.fan.note}."
+            f"Forecast: {forecast_note(found.fan)}."
+            if found.fan.ok
+            else f"No forecast: {found.fan.note}."
         )
     if found.year_end is not None:
         items.append(found.year_end.sentence)
@@ -379,14 +381,14 @@ def insight_sentences(pack: Pack, indicator_id: str) -> str:
 
 
 def spc_section(pack: Pack, indicator_id: str) -> str:
-    """Draw the SPC (XmR) chart of the council's series, or say why there is none."""
+    """Draw the SPC (XmR) chart of the council's series (nothing when it is too short)."""
     from analysis.charts import chart_html
     from analysis.spc_charts import spc_chart
 
     ind = pack.indicator(indicator_id)
     found = pack.insight(indicator_id)
     if found.spc is None or found.variation.get("signal") == "too_short":
-        return f"<p>{html.escape(found.variation.get('message', 'No SPC chart.'))}</p>"
+        return ""  # "What the figures say" already gives the reason (too few points)
     unit = UNIT_LABELS.get(ind.unit, ind.unit)
     chart = spc_chart(
         found.spc,
@@ -653,6 +655,26 @@ def suppressed_table(pack: Pack) -> str:
     return html_table(frame, caption="Withheld values")
 
 
+METHOD_LABELS = {
+    "naive": "Last value (naive)",
+    "ses": "Smoothed level",
+    "ses_anchored": "Smoothed level, pulled toward England",
+    "drift": "Average change (drift)",
+    "linear": "Straight-line trend",
+    "combined": "Combination of naive, smoothed level and damped drift",
+    "damped": "Damped-trend exponential smoothing",
+}
+
+
+def forecast_note(fan) -> str:  # noqa: ANN001 - a forecasting.Forecast
+    """Return the forecast's note with its method named in words, not by its code."""
+    note = fan.note or ""
+    words = METHOD_LABELS.get(fan.method or "")
+    if words and note.startswith(f"{fan.method} "):
+        note = words.lower().replace("england", "England") + note[len(fan.method) :]
+    return note
+
+
 def backtest_table(pack: Pack) -> str:
     """Each reported indicator's forecast method and its measured past accuracy."""
     rows = []
@@ -663,7 +685,7 @@ def backtest_table(pack: Pack) -> str:
         rows.append(
             {
                 "Indicator": pack.indicator(ind_id).short_title,
-                "Method": fan.method or "none",
+                "Method": METHOD_LABELS.get(fan.method, fan.method or "none"),
                 "Points used": fan.n_points,
                 "MASE (error ÷ typical one-step change)": ""
                 if not fan.ok or math.isnan(fan.mase)
@@ -671,7 +693,7 @@ def backtest_table(pack: Pack) -> str:
                 "Past outcomes inside the 80% interval": ""
                 if not fan.ok or math.isnan(fan.coverage)
                 else f"{fan.coverage:.0%}",
-                "Note": fan.note,
+                "Note": forecast_note(fan),
             }
         )
     if not rows:

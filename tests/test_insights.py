@@ -54,3 +54,25 @@ def test_repeat_cp_plans_year_to_date_share_is_projected_as_a_level():
     # 17.1% at September, year to date; it was projected to 34.2% when treated as a running total
     assert ye.estimate == pytest.approx(17.1, abs=3.0)
     assert 0 <= ye.lower < 17.1 < ye.upper <= 100
+
+
+def test_backtest_table_names_methods_in_words():
+    from analysis.report import backtest_table
+
+    pack = open_pack(REPO, "2017-18 Q2")
+    table = backtest_table(pack)
+    # children looked after (a rate): the smoothed level pulled toward England's rate
+    assert "<td>Smoothed level, pulled toward England</td>" in table
+    assert "ses_anchored" not in table
+    assert "<td>none</td>" in table  # too-short series say so, with the reason beside it
+    early = backtest_table(open_pack(REPO, "2015-16 Q2"))
+    assert "<td>Smoothed level</td>" in early
+
+
+def test_spc_section_is_empty_when_too_short_the_reason_is_already_listed():
+    from analysis.report import insight_sentences, spc_section
+
+    pack = open_pack(REPO, "2015-16 Q2")
+    assert spc_section(pack, "reviews_completed") == ""
+    assert "Too few points for SPC" in insight_sentences(pack, "reviews_completed")
+    assert 'role="img"' in spc_section(pack, "cla")  # a long enough series gets its chart
