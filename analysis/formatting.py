@@ -49,7 +49,11 @@ def format_value(
 
     For example ``531 (185.6)`` for No. (Rate), ``21.6%`` or ``3,139``.
     """
-    if status and (value is None or math.isnan(value)):
+    no_value = value is None or math.isnan(value)
+    if no_value and count is not None and not math.isnan(count):
+        # a number published without its rate (e.g. "537 in December")
+        return f"{count:,.0f}" if ind.unit == "count" else f"{count:,.0f} (no rate published)"
+    if status and no_value:
         return STATUS_TEXT.get(status, status)
     decimals = 0 if ind.unit == "count" else ind.decimals
     main = format_number(value, decimals, ind.unit)

@@ -324,7 +324,12 @@ def rank_text(pack: Pack, indicator_id: str) -> str:
     if found is None:
         return ""
     if found["rank"] is None:
-        return f"Not ranked (no better direction), {found['period']}"
+        why = (
+            "a count depends on the council's size"
+            if pack.indicator(indicator_id).unit == "count"
+            else "no better direction"
+        )
+        return f"Not ranked ({why}), {found['period']}"
     band = f"{found['quartile']}: " if found["quartile"] not in ("", "-") else ""
     return f"{band}{_ordinal(found['rank'])} of {found['of']} ({found['period']})"
 

@@ -57,3 +57,26 @@ def test_format_change_signed(change, ind, expected):
 def test_dot_text_has_words_for_screen_readers():
     assert dot_text("up", "worse") == "↑ ✗ up, worse"
     assert dot_text("", "n/a") == "n/a"
+
+
+def test_number_without_its_rate_is_shown_with_a_note():
+    from test_comparison import make_indicator
+
+    cla = make_indicator(unit="rate_per_10k", show_count=True)
+    # paper_2018-02: "risen slightly to 537 in December", no rate printed (status x)
+    assert format_value(float("nan"), cla, 537.0, "x") == "537 (no rate published)"
+    assert format_value(185.6, cla, 531.0) == "531 (185.6)"
+    plans = make_indicator(unit="count", decimals=0)
+    assert format_value(float("nan"), plans, 356.0) == "356"
+    assert format_value(float("nan"), cla, float("nan"), "c") != ""  # withheld: said so
+
+
+def test_unranked_count_says_why():
+    from pathlib import Path
+
+    from analysis.report import open_pack, rank_text
+
+    pack = open_pack(Path(__file__).resolve().parents[1], "2017-18 Q3")
+    assert (
+        rank_text(pack, "cp_plans") == "Not ranked (a count depends on the council's size), 2016-17"
+    )
