@@ -1080,11 +1080,30 @@ def _classify(
     first = _first_crossings(paths, bench, sign)
     share = float(np.mean(first < len(bench)))
     if share < 0.5:
-        text = (f"Only {share:.0%} of simulated {fc.method} paths reach {name} by {horizon_end}, "
-                f"so it is not expected within the horizon; {name} is {note}.")  # fmt: skip
+        few = "None" if share < 0.005 else f"Only {share:.0%}"
+        text = (f"{few} of the simulated paths of the forecast ({method_words(fc.method)}) "
+                f"reach {name} by {horizon_end}, so it is not expected within the horizon; "
+                f"{name} is {note}.")  # fmt: skip
         return Crossing("not_within_horizon", None, None, None, share, benchmark_note=note,
                         sentence=text, **base)  # fmt: skip
     return _expected(fc, first, share, note, base)
+
+
+METHOD_WORDS = {
+    "naive": "last value",
+    "ses": "smoothed level",
+    "ses_anchored": "smoothed level pulled toward England",
+    "drift": "average change",
+    "linear": "straight-line trend",
+    "combined": "combination of last value, smoothed level and damped drift",
+    "damped": "damped-trend exponential smoothing",
+}
+"""How each method is named in sentences a reader sees."""
+
+
+def method_words(method: str | None) -> str:
+    """Name a method in words for a sentence (``ses_anchored`` -> "smoothed level ...")."""
+    return METHOD_WORDS.get(method or "", method or "no method")
 
 
 def _expected(fc: Forecast, first: np.ndarray, share: float, note: str, base: dict) -> Crossing:
@@ -1094,7 +1113,8 @@ def _expected(fc: Forecast, first: np.ndarray, share: float, note: str, base: di
     labels = [periods[i] if i < len(periods) else f"after {periods[-1]}" for i in q]
     name = base["benchmark"]
     text = (
-        f"If the trend continues ({fc.method}, {fc.n_points} points), the figure is expected to "
+        f"If the trend continues ({method_words(fc.method)}, {fc.n_points} points), the figure "
+        "is expected to "
         f"reach {name} in {labels[0]}, {fc.level:g}% interval {labels[1]} to {labels[2]} "
         f"({share:.0%} of simulated paths reach it by {periods[-1]}); {name} is {note}."
     )

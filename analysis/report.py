@@ -367,6 +367,38 @@ def year_end_text(pack: Pack, indicator_id: str) -> str:
     )
 
 
+def year_end_sentence(pack: Pack, indicator_id: str) -> str:
+    """Say the projected year-end in the indicator's own format (``10,860``, ``64.2%``)."""
+    ye = pack.insight(indicator_id).year_end
+    if ye is None:
+        return ""
+    if ye.estimate is None or math.isnan(ye.estimate):
+        return ye.sentence
+    ind = pack.indicator(indicator_id)
+
+    def fmt(v: float) -> str:
+        return format_value(v, ind)
+
+    interval = (
+        f"{ye.level:g}% interval {fmt(ye.lower)} to {fmt(ye.upper)}"
+        if not math.isnan(ye.lower)
+        else "no interval: one period is too few to measure variability"
+    )
+    note = _note_in_words(ye.method, ye.note)
+    parts = [f"Projected {ye.period} year-end: {fmt(ye.estimate)} ({interval}; {note})."]
+    if ye.vs_last_year:
+        verb = {"higher": "likely higher than", "lower": "likely lower than"}.get(
+            ye.vs_last_year, "not clearly different from"
+        )
+        parts.append(f"That is {verb} last year's {fmt(ye.last_year_outturn)}.")
+    if ye.vs_target == "within interval":
+        parts.append(f"The target of {fmt(ye.target)} lies within the interval.")
+    elif ye.vs_target:
+        where = "above" if ye.vs_target == "higher" else "below"
+        parts.append(f"It is likely to finish {where} the target of {fmt(ye.target)}.")
+    return " ".join(parts)
+
+
 def insight_sentences(pack: Pack, indicator_id: str) -> str:
     """Say what the figures show beyond the arrows: SPC, year-end projection, benchmark crossing."""
     found = pack.insight(indicator_id)
@@ -378,7 +410,7 @@ def insight_sentences(pack: Pack, indicator_id: str) -> str:
             else f"No forecast: {found.fan.note}."
         )
     if found.year_end is not None:
-        items.append(found.year_end.sentence)
+        items.append(year_end_sentence(pack, indicator_id))
     if found.crossing is not None:
         items.append(found.crossing.sentence)
     lis = "".join(f"<li>{html.escape(t)}</li>" for t in items if t)
@@ -673,10 +705,16 @@ METHOD_LABELS = {
 
 def forecast_note(fan) -> str:  # noqa: ANN001 - a forecasting.Forecast
     """Return the forecast's note with its method named in words, not by its code."""
-    note = fan.note or ""
-    words = METHOD_LABELS.get(fan.method or "")
-    if words and note.startswith(f"{fan.method} "):
-        note = words.lower().replace("england", "England") + note[len(fan.method) :]
+    return _note_in_words(fan.method, fan.note)
+
+
+def _note_in_words(method: str | None, note: str | None) -> str:
+    from analysis.forecasting import method_words
+
+    note = note or ""
+    if method and note.startswith(f"{method} "):
+        words = method_words("ses" if method == "ses_anchored" else method)
+        note = words + note[len(method) :]  # the note itself says what it is pulled toward
     return note
 
 

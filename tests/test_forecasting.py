@@ -352,8 +352,10 @@ def test_crossing_not_within_horizon_reports_share_of_paths():
     c = forecast_crossing(FALLING, 560.0, better="low", horizon=4)
     assert c.case == "not_within_horizon"
     assert c.share < 0.5
-    assert f"Only {c.share:.0%} of simulated drift paths reach the benchmark by 2017-18 Q4" in (
-        c.sentence
+    assert c.share == 0.0
+    assert c.sentence.startswith(
+        "None of the simulated paths of the forecast (average change) reach the benchmark by "
+        "2017-18 Q4, so it is not expected within the horizon"
     )
 
 

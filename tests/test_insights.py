@@ -76,3 +76,25 @@ def test_spc_section_is_empty_when_too_short_the_reason_is_already_listed():
     assert spc_section(pack, "reviews_completed") == ""
     assert "Too few points for SPC" in insight_sentences(pack, "reviews_completed")
     assert 'role="img"' in spc_section(pack, "cla")  # a long enough series gets its chart
+
+
+def test_year_end_sentence_uses_the_indicators_own_format():
+    from analysis.report import year_end_sentence
+
+    text = year_end_sentence(open_pack(REPO, "2017-18 Q3"), "contacts")
+    # 8,145 contacts in April-December 2017, run rate over twelve months: whole contacts
+    assert text.startswith("Projected 2017-18 year-end: 10,860 (80% interval 10,176 to 11,544;")
+    assert "The target of 10,200 lies within the interval." in text
+    reviews = year_end_sentence(open_pack(REPO, "2015-16 Q2"), "reviews_completed")
+    assert "64.2% (80% interval 55.9% to 72.5%" in reviews
+    assert "last year's 54.8%" in reviews
+
+
+def test_sentences_name_methods_in_words_never_by_code():
+    from analysis.report import insight_sentences
+
+    pack = open_pack(REPO, "2017-18 Q3")
+    text = insight_sentences(pack, "cla")
+    assert "ses_anchored" not in text and "ses " not in text
+    assert "Forecast: smoothed level on 9 points, pulled toward England (62.0)" in text
+    assert "None of the simulated paths of the forecast (smoothed level pulled toward" in text
