@@ -1063,8 +1063,8 @@ def _classify(
     now = float(base["benchmark_value"])
     horizon_end = fc.frame.period.iloc[-1]
     if (last_value - now) * sign <= 0:
-        text = (f"The latest figure, {last_value:,.1f} in {last}, is already at or better "
-                f"than {name} ({now:,.1f}).")  # fmt: skip
+        text = (f"The latest figure, {_plain(last_value)} in {last}, is already at or better "
+                f"than {name} ({_plain(now)}).")  # fmt: skip
         return Crossing("already_reached", None, None, None, 1.0, benchmark_note=note,
                         sentence=text, **base)  # fmt: skip
     gap_end = (fc.frame.estimate.iloc[-1] - bench[-1]) * sign
@@ -1099,6 +1099,11 @@ METHOD_WORDS = {
     "damped": "damped-trend exponential smoothing",
 }
 """How each method is named in sentences a reader sees."""
+
+
+def _plain(value: float) -> str:
+    """Write a number for a sentence: whole numbers without decimals (447, not 447.0)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def method_words(method: str | None) -> str:

@@ -51,12 +51,33 @@ def _row(pack: Pack, indicator_id: str, comparison: str) -> pd.Series | None:
     return None if rows.empty else rows.iloc[0]
 
 
+def _by_number(r: pd.Series) -> bool:
+    """Whether a scorecard row compared numbers because no rate was published."""
+    return "numbers compared" in str(r["note"])
+
+
+def _as_count(ind: Indicator) -> Indicator:
+    from dataclasses import replace
+
+    return replace(ind, unit="count", decimals=0)
+
+
 def change_sentence(pack: Pack, indicator_id: str) -> str:
     """Against the previous period: ``The rate fell from 689.0 to 675.4 per 10,000 (-2.0%)``."""
+    from analysis.pack import current_figure
+
     ind, r = pack.indicator(indicator_id), _row(pack, indicator_id, "previous_period")
-    if r is None or pd.isna(r["baseline_value"]) or pd.isna(r["value"]):
+    if r is None or pd.isna(r["baseline_value"]):
         return ""
-    value, base = float(r["value"]), float(r["baseline_value"])
+    tail = ""
+    if _by_number(r):  # e.g. "537 in December": a number published without its rate
+        ind, value = _as_count(ind), float(current_figure(pack, indicator_id).count)
+        tail = f" (no rate was published for {r['period']})"
+    elif pd.isna(r["value"]):
+        return ""
+    else:
+        value = float(r["value"])
+    base = float(r["baseline_value"])
     noun = NOUNS.get(ind.unit, "the figure").capitalize()
     verb = {"up": "rose", "down": "fell"}.get(r["direction"], "")
     if not verb:
@@ -67,7 +88,7 @@ def change_sentence(pack: Pack, indicator_id: str) -> str:
     return (
         f"{noun} {verb} from {_number(base, ind)} to {_with_unit(value, ind)} "
         f"({_relative(value, base, ind)}) between {r['baseline_period']} and "
-        f"{r['period']}{_judged(r['judgement'])}."
+        f"{r['period']}{tail}{_judged(r['judgement'])}."
     )
 
 
@@ -81,7 +102,10 @@ def year_end_sentence(pack: Pack, indicator_id: str) -> str:
         return f"It cannot be compared with the last year-end ({r['baseline_period']}): {reason}."
     if pd.isna(r["change"]):
         return ""
-    what = f"the {r['note']}" if r["note"] else "the last year-end"
+    if _by_number(r):
+        ind, what = _as_count(ind), "the last year-end"
+    else:
+        what = f"the {r['note']}" if r["note"] else "the last year-end"
     side = {"up": "above", "down": "below"}.get(r["direction"], "level with")
     gap = "" if side == "level with" else f"{_number(abs(float(r['change'])), ind)} "
     return (

@@ -339,7 +339,11 @@ def test_crossing_expected_gives_median_and_interval_periods():
 def test_crossing_already_reached_when_latest_is_better():
     c = forecast_crossing(FALLING, 640.0, better="low", horizon=4)
     assert c.case == "already_reached"
-    assert "already at or better than the benchmark (640.0)" in c.sentence
+    # whole numbers are written without decimals (a count of 447 contacts is not 447.0)
+    assert (
+        "The latest figure, 630 in 2016-17 Q4, is already at or better than the benchmark (640)."
+        == c.sentence
+    )
 
 
 def test_crossing_moving_away_when_trend_is_wrong_way():

@@ -141,3 +141,20 @@ def test_spc_sentence_agrees_with_the_page_insight(pack):
     assert narrative.spc_sentence(pack, "cla").startswith(
         "Special-cause concern: the latest value (185.6) is above the upper process limit"
     )
+
+
+def test_draft_for_a_count_only_month_speaks_of_numbers():
+    from pathlib import Path
+
+    from analysis.report import open_pack
+
+    q3 = open_pack(Path(__file__).resolve().parents[1], "2017-18 Q3")
+    text = narrative.draft_commentary(q3, "cla")
+    # paper_2018-02: "risen slightly to 537 in December and has missed the target of 516"
+    assert text.startswith(
+        "The number rose from 531 to 537 (+1.1%) between 2017-18 Q2 and Dec 2017 (no rate "
+        "was published for Dec 2017), a deterioration. It is 12 above the last year-end "
+        "(525 in 2016-17), a deterioration."
+    )
+    assert "The number (537) is 21 above the 2017-18 target of 516" in text
+    assert "numbers compared" not in text
