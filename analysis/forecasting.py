@@ -754,6 +754,7 @@ class Forecast:
     history: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
     bounds: tuple[float | None, float | None] = (None, None)
     anchor: float = math.nan
+    n_outcomes: int = 0  # held-out outcomes behind ``mase`` and ``coverage``
 
     @property
     def ok(self) -> bool:
@@ -829,7 +830,18 @@ def forecast(
     frame = pd.DataFrame({"period": periods, "estimate": est, "lower": lower, "upper": upper})
     note = _forecast_note(chosen, n, brk, level, pull, anchor_name)
     return Forecast(
-        frame, chosen.method, n, chosen.mase, chosen.coverage, note, level, last, s, limits, pull
+        frame,
+        chosen.method,
+        n,
+        chosen.mase,
+        chosen.coverage,
+        note,
+        level,
+        last,
+        s,
+        limits,
+        pull,
+        chosen.n_outcomes,
     )
 
 

@@ -250,8 +250,11 @@ def _benchmark(pack: Pack, ind: Indicator) -> tuple[float, str] | None:
 def crossing_sentence(pack: Pack, indicator_id: str) -> str:
     """Say when the trend is expected to reach the target (or the neighbour average)."""
     from analysis.forecasting import forecast_crossing
+    from analysis.insights import unreliable
 
     found = _pack_insight(pack, indicator_id)
+    if found is not None and unreliable(getattr(found, "fan", None)):
+        return ""  # the series' own back-test says its forecasts missed too often
     if found is not None and getattr(found, "crossing", None) is not None:
         return "" if found.crossing.case == "no_forecast" else found.crossing.sentence
     ind = pack.indicator(indicator_id)

@@ -401,17 +401,28 @@ def year_end_sentence(pack: Pack, indicator_id: str) -> str:
 
 def insight_sentences(pack: Pack, indicator_id: str) -> str:
     """Say what the figures show beyond the arrows: SPC, year-end projection, benchmark crossing."""
+    from analysis.insights import unreliable
+
     found = pack.insight(indicator_id)
     items = [found.variation.get("message", "")]
     if found.fan is not None:
-        items.append(
-            f"Forecast: {forecast_note(found.fan)}."
-            if found.fan.ok
-            else f"No forecast: {found.fan.note}."
-        )
-    if found.year_end is not None:
+        why_not = unreliable(found.fan)
+        if why_not:
+            method = forecast_note(found.fan).split(";")[0]
+            items.append(
+                f"No forecast shown: past forecasts of this series ({method}) missed "
+                f"too often; {why_not}."
+            )
+        else:
+            items.append(
+                f"Forecast: {forecast_note(found.fan)}."
+                if found.fan.ok
+                else f"No forecast: {found.fan.note}."
+            )
+    shaky = found.fan is not None and bool(unreliable(found.fan))
+    if found.year_end is not None and not (shaky and found.year_end.method == found.fan.method):
         items.append(year_end_sentence(pack, indicator_id))
-    if found.crossing is not None:
+    if found.crossing is not None and not shaky:  # the same trend, extrapolated further
         items.append(found.crossing.sentence)
     lis = "".join(f"<li>{html.escape(t)}</li>" for t in items if t)
     return f'<h3>What the figures say</h3><ul class="insights">{lis}</ul>'
@@ -438,10 +449,11 @@ def spc_section(pack: Pack, indicator_id: str) -> str:
 
 
 def _fan_frame(pack: Pack, indicator_id: str) -> pd.DataFrame | None:
+    from analysis.insights import unreliable
     from analysis.series import period_of
 
     fan = pack.insight(indicator_id).fan
-    if fan is None or not fan.ok:
+    if fan is None or not fan.ok or unreliable(fan):
         return None
     frame = fan.frame.copy()
     frame["date"] = [pd.Timestamp(period_of(p).end_date) for p in frame["period"]]

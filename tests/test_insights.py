@@ -1,5 +1,6 @@
 """Year-end projections only where a year-end outturn means something, in the right units."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -96,5 +97,31 @@ def test_sentences_name_methods_in_words_never_by_code():
     pack = open_pack(REPO, "2017-18 Q3")
     text = insight_sentences(pack, "cla")
     assert "ses_anchored" not in text and "ses " not in text
-    assert "Forecast: smoothed level on 9 points, pulled toward England (62.0)" in text
-    assert "None of the simulated paths of the forecast (smoothed level pulled toward" in text
+    assert "(smoothed level on 9 points, pulled toward England (62.0)" in text
+    early = insight_sentences(open_pack(REPO, "2015-16 Q2"), "cla")
+    assert "Forecast: smoothed level on 6 points;" in early
+    assert not re.search(r"\bses\b", early)
+
+
+def test_a_forecast_whose_own_back_test_missed_is_not_drawn():
+    from analysis.report import _fan_frame, insight_sentences
+
+    pack = open_pack(REPO, "2017-18 Q3")
+    fan = pack.insight("cla").fan
+    # the looked-after rate climbed 152 -> 192 while every level method stayed flat:
+    # 1 of 17 past outcomes inside the 80% interval
+    assert (round(fan.coverage, 3), fan.n_outcomes) == (0.059, 17)
+    assert _fan_frame(pack, "cla") is None
+    text = insight_sentences(pack, "cla")
+    assert "No forecast shown: past forecasts of this series" in text
+    assert "only 6% of 17 past outcomes fell inside the 80% interval" in text
+    assert "simulated paths" not in text  # no crossing from the same unreliable trend
+
+
+def test_a_forecast_that_held_up_is_drawn():
+    from analysis.report import _fan_frame
+
+    pack = open_pack(REPO, "2015-16 Q2")
+    fan = pack.insight("cla").fan
+    assert fan.coverage == 1.0 and fan.n_outcomes == 6  # too few outcomes to judge, and fine
+    assert _fan_frame(pack, "cla") is not None
