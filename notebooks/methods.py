@@ -112,7 +112,10 @@ report.show(report.sources_list(pack))
 # Accuracy is reported as MASE: the average forecast error divided by the series' typical
 # change from one period to the next. Intervals are 80% prediction intervals: four times in
 # five the outcome should fall inside. The table shows, for every forecast in this report,
-# how often past outcomes did. Forecasts and intervals never go below zero. Only points since
+# how often past outcomes did. When fewer than half of at least 8 past outcomes fell inside
+# the interval, the forecast is not drawn at all: the page says so rather than show a fan
+# that claims more certainty than the series supports. Forecasts and intervals never go
+# below zero. Only points since
 # the latest series break are used, and with fewer than 5 comparable points there is no
 # forecast. "When will it reach the neighbours' average" comes from 2,000 simulated paths of
 # the forecast; the neighbours' average is held at its latest value.
