@@ -355,6 +355,24 @@ def import_lait_metadata(path: Path | str) -> list[dict]:
     return [_catalogue_entry(row) for row in raw.to_dict("records") if row["indicator_code"]]
 
 
+SHORT_LABEL_LIMIT = 80
+"""Longest short title kept whole; DfE labels run to 336 characters."""
+
+
+def short_label(text: str, limit: int = SHORT_LABEL_LIMIT) -> str:
+    """Shorten a publisher's label for tables (the full text stays the ``title``).
+
+    Keep the first line; drop a trailing bracket if still too long; then cut at a
+    word with an ellipsis.
+    """
+    label = " ".join(str(text).strip().splitlines()[0].split()) if str(text).strip() else ""
+    if len(label) > limit and " (" in label and label.index(" (") >= 20:
+        label = label[: label.index(" (")]
+    if len(label) > limit:
+        label = label[: label.rfind(" ", 0, limit - 1)].rstrip(" ,;:") + "\u2026"
+    return label
+
+
 def _catalogue_entry(row: dict) -> dict:
     code = row["indicator_code"].strip()
     unit = _UNITS.get(row["unit_in_data_file"].strip(), "score")
@@ -372,7 +390,7 @@ def _catalogue_entry(row: dict) -> dict:
     return {
         "id": slugify(code),
         "title": row["indicator"].strip(),
-        "short_title": (row.get("lait_data_item_label") or row["indicator"]).strip(),
+        "short_title": short_label(row.get("lait_data_item_label") or row["indicator"]),
         "better": polarity if polarity in ("high", "low") else None,
         "unit": unit,
         "show_count": code in LAIT_COUNTS,

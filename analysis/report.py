@@ -324,12 +324,9 @@ def rank_text(pack: Pack, indicator_id: str) -> str:
     if found is None:
         return ""
     if found["rank"] is None:
-        why = (
-            "a count depends on the council's size"
-            if pack.indicator(indicator_id).unit == "count"
-            else "no better direction"
-        )
-        return f"Not ranked ({why}), {found['period']}"
+        # a count grows with the council's size; a context measure has no better end
+        why = "a count" if pack.indicator(indicator_id).unit == "count" else "context measure"
+        return f"Not ranked ({why})"
     band = f"{found['quartile']}: " if found["quartile"] not in ("", "-") else ""
     return f"{band}{_ordinal(found['rank'])} of {found['of']} ({found['period']})"
 

@@ -233,3 +233,30 @@ def test_build_dfe_values_unknown_code_is_explained():
     council = {"council": {"area_code": BLACKPOOL}}
     with pytest.raises(DataError, match=r"indicator 'x': lait series 'NOPE' is not in"):
         build_dfe_values([{"id": "x", "dfe": {"lait": "NOPE"}}], council, DATA)
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Children in Need rate per 10,000", "Children in Need rate per 10,000"),
+        (
+            "Rate of child protection plans which ceased during the year (per 10,000 children)",
+            "Rate of child protection plans which ceased during the year",
+        ),
+        (
+            "Average number of cases per children and family social worker (based on FTE "
+            "counts) \nFrom this year 2017 Data, onwards, average caseload is calculated as",
+            "Average number of cases per children and family social worker",
+        ),
+        (
+            "Care leavers now aged 19 or 20 who ceased to be looked after on their 18th "
+            "birthday, and remain with their former foster carers",
+            "Care leavers now aged 19 or 20 who ceased to be looked after on their 18th\u2026",
+        ),
+    ],
+)
+def test_short_label_keeps_tables_readable(label, expected):
+    from analysis.importing import short_label
+
+    assert short_label(label) == expected
+    assert len(short_label(label)) <= 80
