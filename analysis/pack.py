@@ -284,8 +284,11 @@ def pack_revisions(pack: Pack) -> pd.DataFrame:
 
 
 def suppressed_values(pack: Pack) -> pd.DataFrame:
-    """Values withheld by their publisher (status marker, no figure) among those used."""
+    """List values withheld by their publisher (status marker, no figure) among those used.
+
+    ``count`` is the number published without its rate, where there is one.
+    """
     frame = pack.values
     mask = frame["status"].fillna("").ne("") & frame["value"].isna()
-    cols = ["indicator_id", "area_code", "period", "status", "source"]
+    cols = ["indicator_id", "area_code", "period", "status", "count", "source"]
     return frame.loc[mask, cols].reset_index(drop=True)

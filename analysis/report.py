@@ -691,10 +691,15 @@ def suppressed_table(pack: Pack) -> str:
     }
     frame = pd.DataFrame(
         {
-            "Indicator": sup["indicator_id"],
+            "Indicator": sup["indicator_id"].map(lambda i: pack.indicator(i).short_title),
             "Area": sup["area_code"].map(lambda c: names.get(c, c)),
             "Period": sup["period"],
-            "Shown as": sup["status"].map(lambda s: STATUS_TEXT.get(s, s)),
+            "Shown as": [
+                f"{count:,.0f}, the number only (no rate published)"
+                if pd.notna(count)
+                else STATUS_TEXT.get(status, status)
+                for status, count in zip(sup["status"], sup["count"], strict=True)
+            ],
             "Source": sup["source"],
         }
     )

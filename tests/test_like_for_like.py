@@ -115,3 +115,15 @@ def test_direction_table_shows_numbers_not_rates_for_counts(q3):
     table = dot_table(q3, "cla")
     assert "<td>531</td><td>+6</td>" in table
     assert "<td>516</td><td>+21</td>" in table  # the 2017-18 target is 516 children
+
+
+def test_data_page_lists_numbers_published_without_rates_as_such(q3):
+    from analysis.report import suppressed_table
+
+    table = suppressed_table(q3)
+    assert (
+        "<td>Children looked after</td><td>Blackpool</td><td>Dec 2017</td>"
+        "<td>537, the number only (no rate published)</td>"
+    ) in table
+    assert "<td>Repeat child protection plans</td><td>Hartlepool</td><td>2013-14</td>" in table
+    assert "<td>c (suppressed)</td>" in table  # a publisher's suppression keeps its marker
