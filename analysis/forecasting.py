@@ -653,7 +653,10 @@ def select_method(
     Starting from the default (or the simplest candidate when the default is not
     among them), each candidate in order of simplicity replaces the current
     choice only when its back-test MASE is below ``1 - SELECTION_MARGIN`` times
-    the current choice's. With an anchor that has a value at the series' last
+    the current choice's. If the choice's own intervals failed on the series
+    (:func:`failed_backtest`: under half of at least 8 past outcomes inside), the
+    candidate with the lowest MASE among those whose intervals held is taken instead.
+    With an anchor that has a value at the series' last
     period, the default is :data:`ANCHORED_METHOD`; without one, ``ses_anchored``
     is not tried.
 
@@ -684,6 +687,17 @@ def _usable(anchors: np.ndarray | None) -> np.ndarray | None:
     return anchors if anchors is not None and math.isfinite(anchors[-1]) else None
 
 
+MIN_HELD = 0.5
+"""A method whose 80% intervals held fewer than half of its past outcomes has failed them..."""
+MIN_HELD_OUTCOMES = 8
+"""... judged on at least this many held-out outcomes (fewer say too little either way)."""
+
+
+def failed_backtest(coverage: float, n_outcomes: int) -> bool:
+    """Whether a back-test shows the intervals failing: under half of 8+ outcomes inside."""
+    return n_outcomes >= MIN_HELD_OUTCOMES and coverage < MIN_HELD
+
+
 def _select(
     s: pd.Series,
     horizon: int,
@@ -708,6 +722,9 @@ def _select(
     for b in tried:  # in order of simplicity, so a tie goes to the simpler method
         if b.mase < best.mase * (1 - SELECTION_MARGIN) - 1e-9:
             best = b
+    if failed_backtest(best.coverage, best.n_outcomes):  # the default failed on this series
+        held = [b for b in tried if b.coverage >= MIN_HELD] or tried
+        best = min(held, key=lambda b: b.mase)
     return Selection(best.method, best, tuple(tried))
 
 

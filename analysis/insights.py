@@ -18,17 +18,15 @@ HORIZON = {"month": 12, "quarter": 8, "year": 3}
 FAN_HORIZON = {"month": 6, "quarter": 4, "year": 2}
 """How far ahead the fan on a chart reaches."""
 LEVEL = 80
-MIN_BACKTEST_COVERAGE = 0.5
-"""A fan is not drawn when fewer than this share of past outcomes fell inside its interval."""
-MIN_BACKTEST_OUTCOMES = 8
-"""... judged on at least this many past outcomes (fewer say too little either way)."""
 
 
 def unreliable(fc) -> str:  # noqa: ANN001 - a forecasting.Forecast
     """Say why a forecast should not be drawn (its own back-test missed too often), or ''."""
-    if fc is None or not fc.ok or fc.n_outcomes < MIN_BACKTEST_OUTCOMES:
+    from analysis.forecasting import failed_backtest
+
+    if fc is None or not fc.ok:
         return ""
-    if fc.coverage < MIN_BACKTEST_COVERAGE:
+    if failed_backtest(fc.coverage, fc.n_outcomes):
         return (
             f"only {fc.coverage:.0%} of {fc.n_outcomes} past outcomes fell inside the "
             f"{fc.level:g}% interval, so a fan would claim a certainty the data does not support"

@@ -109,6 +109,9 @@ report.show(report.sources_list(pack))
 # re-forecast from several earlier starting points (a rolling-origin back-test), and another
 # method replaces the smoothed level only when its back-test error is at least 80% smaller:
 # on five to ten points a trend has to be very clear before it is worth extrapolating.
+# If the smoothed level's own intervals failed on a series (fewer than half of at least 8
+# past outcomes inside), the method with the smallest error among those whose intervals held
+# is used instead.
 # Accuracy is reported as MASE: the average forecast error divided by the series' typical
 # change from one period to the next. Intervals are 80% prediction intervals: four times in
 # five the outcome should fall inside. The table shows, for every forecast in this report,

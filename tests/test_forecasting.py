@@ -730,3 +730,18 @@ def test_cli_keeps_indicator_id_column_name_and_ignores_per_value_columns(tmp_pa
 def test_read_series_table_names_file_for_missing_path(tmp_path):
     with pytest.raises(DataError, match="nope.csv: file not found"):
         read_series_table(tmp_path / "nope.csv")
+
+
+def test_a_default_whose_intervals_failed_gives_way_to_one_that_held():
+    # children in need per 10,000, falling 689 -> 600 with one suppressed year: the flat
+    # smoothed level held 2 of 8 past outcomes; the average change held all 8
+    s = pd.Series(
+        [670.5, 689.0, 675.4, float("nan"), 640.1, 620.0, 600.2],
+        index=[str(y) for y in range(2016, 2023)],
+    )
+    fc = forecast(s, horizon=3, level=80)
+    assert fc.method == "drift"
+    assert (fc.coverage, fc.n_outcomes) == (1.0, 8)
+    assert fc.frame.estimate.round(1).tolist() == [588.5, 576.8, 565.1]
+    scores = select_method(s.dropna(), 3).scores.set_index("method")
+    assert (scores.at["ses", "coverage"], scores.at["ses", "n_outcomes"]) == (0.25, 8)

@@ -62,9 +62,10 @@ def test_backtest_table_names_methods_in_words():
 
     pack = open_pack(REPO, "2017-18 Q2")
     table = backtest_table(pack)
-    # children looked after (a rate): the smoothed level pulled toward England's rate
-    assert "<td>Smoothed level, pulled toward England</td>" in table
-    assert "ses_anchored" not in table
+    # children looked after: the smoothed level's intervals failed on this rising series,
+    # so the average change (drift) replaced it
+    assert "<td>Average change (drift)</td>" in table
+    assert "ses_anchored" not in table and "<td>drift</td>" not in table
     assert "<td>none</td>" in table  # too-short series say so, with the reason beside it
     early = backtest_table(open_pack(REPO, "2015-16 Q2"))
     assert "<td>Smoothed level</td>" in early
@@ -97,7 +98,7 @@ def test_sentences_name_methods_in_words_never_by_code():
     pack = open_pack(REPO, "2017-18 Q3")
     text = insight_sentences(pack, "cla")
     assert "ses_anchored" not in text and "ses " not in text
-    assert "(smoothed level on 9 points, pulled toward England (62.0)" in text
+    assert "(average change on 9 points" in text
     early = insight_sentences(open_pack(REPO, "2015-16 Q2"), "cla")
     assert "Forecast: smoothed level on 6 points;" in early
     assert not re.search(r"\bses\b", early)
@@ -108,13 +109,13 @@ def test_a_forecast_whose_own_back_test_missed_is_not_drawn():
 
     pack = open_pack(REPO, "2017-18 Q3")
     fan = pack.insight("cla").fan
-    # the looked-after rate climbed 152 -> 192 while every level method stayed flat:
-    # 1 of 17 past outcomes inside the 80% interval
-    assert (round(fan.coverage, 3), fan.n_outcomes) == (0.059, 17)
+    # the looked-after rate climbed 152 -> 192: the level methods held 1 of 17 past outcomes,
+    # and even the best that replaced them (average change) held only 8 of 17
+    assert (fan.method, round(fan.coverage, 3), fan.n_outcomes) == ("drift", 0.471, 17)
     assert _fan_frame(pack, "cla") is None
     text = insight_sentences(pack, "cla")
     assert "No forecast shown: past forecasts of this series" in text
-    assert "only 6% of 17 past outcomes fell inside the 80% interval" in text
+    assert "only 47% of 17 past outcomes fell inside the 80% interval" in text
     assert "simulated paths" not in text  # no crossing from the same unreliable trend
 
 
