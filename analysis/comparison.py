@@ -219,14 +219,20 @@ def compare_one(
 
     The indicator's own tolerance, when it has one, overrides ``tolerance``.
     Targets are exempt: a figure a hair's breadth off target is off target.
+    ``basis`` is ``number`` when the numbers were compared because no rate was
+    published for the current period, else ``value``; ``comparable`` is False
+    for a baseline shown but not judged.
     """
     figure = current.count if base.on_count else current.value
     decimals = 0 if base.on_count else ind.decimals
-    extra = {}
+    extra = {"basis": "value", "comparable": base.comparable}
     if _numbers_only(current, base):  # no rate published this period: compare the numbers
         figure, base = current.count, replace(base, value=base.count)
         decimals = 0
-        extra = {"note": f"numbers compared ({current.period.label} has no published rate)"}
+        extra |= {
+            "basis": "number",
+            "note": f"numbers compared ({current.period.label} has no published rate)",
+        }
     if math.isnan(base.value) or math.isnan(figure) or not base.comparable:
         return {
             "baseline_period": base.period,
@@ -311,7 +317,8 @@ def scorecard(
     """Build the quarter's scorecard: one row per indicator x comparison (``SCORECARD_COLUMNS``).
 
     Indicators with no figure in the quarter are left out. Extra columns:
-    ``note`` (how a baseline was chosen) and ``unit``.
+    ``note`` (how a baseline was chosen), ``unit``, ``basis`` and ``comparable``
+    (see :func:`compare_one`).
     """
     rows = []
     for ind in catalogue.values():
@@ -337,6 +344,6 @@ def scorecard(
         for row in ind_rows:
             row["exception"] = flag
         rows += ind_rows
-    frame = pd.DataFrame(rows, columns=[*SCORECARD_COLUMNS, "note", "unit"])
+    frame = pd.DataFrame(rows, columns=[*SCORECARD_COLUMNS, "note", "unit", "basis", "comparable"])
     frame["exception"] = frame["exception"].astype(bool)
     return frame

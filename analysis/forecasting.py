@@ -93,7 +93,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -1374,24 +1374,35 @@ def project_year_end(
 def _with_sentence(ye: YearEnd) -> YearEnd:
     from dataclasses import replace
 
+    return replace(ye, sentence=year_end_sentence(ye))
+
+
+def year_end_sentence(
+    ye: YearEnd, fmt: Callable[[float], str] = "{:,.1f}".format, note: str | None = None
+) -> str:
+    """Say a year-end projection in words, numbers written by ``fmt`` (e.g. ``64.2%``).
+
+    ``note`` replaces the projection's own note (e.g. with the method named in words).
+    """
+    note = ye.note if note is None else note
     if math.isnan(ye.estimate):
-        return replace(ye, sentence=f"No year-end projection for {ye.period}: {ye.note}.")
+        return f"No year-end projection for {ye.period}: {note}."
     interval = (
-        f"{ye.level:g}% interval {ye.lower:,.1f} to {ye.upper:,.1f}"
+        f"{ye.level:g}% interval {fmt(ye.lower)} to {fmt(ye.upper)}"
         if not math.isnan(ye.lower)
         else "no interval: one period is too few to measure variability"
     )
-    parts = [f"Projected {ye.period} year-end: {ye.estimate:,.1f} ({interval}; {ye.note})."]
+    parts = [f"Projected {ye.period} year-end: {fmt(ye.estimate)} ({interval}; {note})."]
     words = {"higher": "likely higher than", "lower": "likely lower than"}
     if ye.vs_last_year:
         verb = words.get(ye.vs_last_year, "not clearly different from")
-        parts.append(f"That is {verb} last year's {ye.last_year_outturn:,.1f}.")
+        parts.append(f"That is {verb} last year's {fmt(ye.last_year_outturn)}.")
     if ye.vs_target == "within interval":
-        parts.append(f"The target of {ye.target:,.1f} lies within the interval.")
+        parts.append(f"The target of {fmt(ye.target)} lies within the interval.")
     elif ye.vs_target:
         where = "above" if ye.vs_target == "higher" else "below"
-        parts.append(f"It is likely to finish {where} the target of {ye.target:,.1f}.")
-    return replace(ye, sentence=" ".join(parts))
+        parts.append(f"It is likely to finish {where} the target of {fmt(ye.target)}.")
+    return " ".join(parts)
 
 
 # --- the forecasts table -------------------------------------------------------------------

@@ -53,7 +53,7 @@ def _row(pack: Pack, indicator_id: str, comparison: str) -> pd.Series | None:
 
 def _by_number(r: pd.Series) -> bool:
     """Whether a scorecard row compared numbers because no rate was published."""
-    return "numbers compared" in str(r["note"])
+    return r.get("basis") == "number"
 
 
 def _as_count(ind: Indicator) -> Indicator:
@@ -97,7 +97,7 @@ def year_end_sentence(pack: Pack, indicator_id: str) -> str:
     ind, r = pack.indicator(indicator_id), _row(pack, indicator_id, "previous_year_end")
     if r is None or pd.isna(r["baseline_value"]):
         return ""
-    if str(r["note"]).startswith("not comparable"):
+    if not r.get("comparable", True):
         reason = str(r["note"]).split(";")[0].removeprefix("not comparable: ")
         return f"It cannot be compared with the last year-end ({r['baseline_period']}): {reason}."
     if pd.isna(r["change"]):

@@ -208,7 +208,7 @@ def dot_table(pack: Pack, indicator_id: str) -> str:
             and target.value is None and target.count is not None
         )  # fmt: skip
         # a count-only month, or a target set on the number: counts, not rates
-        numbers = "numbers compared" in str(x["note"]) or count_target
+        numbers = x.get("basis") == "number" or count_target
         base, change = x["baseline_value"], x["change"]
         rows.append(
             {
@@ -366,34 +366,15 @@ def year_end_text(pack: Pack, indicator_id: str) -> str:
 
 def year_end_sentence(pack: Pack, indicator_id: str) -> str:
     """Say the projected year-end in the indicator's own format (``10,860``, ``64.2%``)."""
+    from analysis import forecasting
+
     ye = pack.insight(indicator_id).year_end
     if ye is None:
         return ""
-    if ye.estimate is None or math.isnan(ye.estimate):
-        return ye.sentence
     ind = pack.indicator(indicator_id)
-
-    def fmt(v: float) -> str:
-        return format_value(v, ind)
-
-    interval = (
-        f"{ye.level:g}% interval {fmt(ye.lower)} to {fmt(ye.upper)}"
-        if not math.isnan(ye.lower)
-        else "no interval: one period is too few to measure variability"
+    return forecasting.year_end_sentence(
+        ye, lambda v: format_value(v, ind), _note_in_words(ye.method, ye.note)
     )
-    note = _note_in_words(ye.method, ye.note)
-    parts = [f"Projected {ye.period} year-end: {fmt(ye.estimate)} ({interval}; {note})."]
-    if ye.vs_last_year:
-        verb = {"higher": "likely higher than", "lower": "likely lower than"}.get(
-            ye.vs_last_year, "not clearly different from"
-        )
-        parts.append(f"That is {verb} last year's {fmt(ye.last_year_outturn)}.")
-    if ye.vs_target == "within interval":
-        parts.append(f"The target of {fmt(ye.target)} lies within the interval.")
-    elif ye.vs_target:
-        where = "above" if ye.vs_target == "higher" else "below"
-        parts.append(f"It is likely to finish {where} the target of {fmt(ye.target)}.")
-    return " ".join(parts)
 
 
 def insight_sentences(pack: Pack, indicator_id: str) -> str:
@@ -562,9 +543,10 @@ def neighbour_list(pack: Pack) -> str:
 
 
 def _year_span(years: list[int]) -> str:
-    first, last = min(years), max(years)
-    label = lambda fy: f"{fy}-{(fy + 1) % 100:02d}"  # noqa: E731
-    return label(first) if first == last else f"{label(first)} to {label(last)}"
+    from analysis.periods import Period
+
+    first, last = (Period(fy, "year").label for fy in (min(years), max(years)))
+    return first if first == last else f"{first} to {last}"
 
 
 def neighbour_years(pack: Pack) -> str:
@@ -706,17 +688,6 @@ def suppressed_table(pack: Pack) -> str:
     return html_table(frame, caption="Withheld values")
 
 
-METHOD_LABELS = {
-    "naive": "Last value (naive)",
-    "ses": "Smoothed level",
-    "ses_anchored": "Smoothed level, pulled toward England",
-    "drift": "Average change (drift)",
-    "linear": "Straight-line trend",
-    "combined": "Combination of naive, smoothed level and damped drift",
-    "damped": "Damped-trend exponential smoothing",
-}
-
-
 def forecast_note(fan) -> str:  # noqa: ANN001 - a forecasting.Forecast
     """Return the forecast's note with its method named in words, not by its code."""
     return _note_in_words(fan.method, fan.note)
@@ -732,8 +703,14 @@ def _note_in_words(method: str | None, note: str | None) -> str:
     return note
 
 
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def backtest_table(pack: Pack) -> str:
     """Each reported indicator's forecast method and its measured past accuracy."""
+    from analysis.forecasting import method_words
+
     rows = []
     for ind_id in pack.reported:
         fan = pack.insight(ind_id).fan
@@ -742,7 +719,7 @@ def backtest_table(pack: Pack) -> str:
         rows.append(
             {
                 "Indicator": pack.indicator(ind_id).short_title,
-                "Method": METHOD_LABELS.get(fan.method, fan.method or "none"),
+                "Method": _sentence_case(method_words(fan.method)) if fan.method else "none",
                 "Points used": fan.n_points,
                 "MASE (error ÷ typical one-step change)": ""
                 if not fan.ok or math.isnan(fan.mase)

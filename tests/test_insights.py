@@ -64,7 +64,7 @@ def test_backtest_table_names_methods_in_words():
     table = backtest_table(pack)
     # children looked after: the smoothed level's intervals failed on this rising series,
     # so the average change (drift) replaced it
-    assert "<td>Average change (drift)</td>" in table
+    assert "<td>Average change</td>" in table
     assert "ses_anchored" not in table and "<td>drift</td>" not in table
     assert "<td>none</td>" in table  # too-short series say so, with the reason beside it
     early = backtest_table(open_pack(REPO, "2015-16 Q2"))

@@ -92,6 +92,8 @@ def test_count_only_month_is_compared_by_number_with_the_councils_own_figures(q3
     assert (r["baseline_value"], r["change"], r["direction"], r["judgement"]) == (
         531.0, 6.0, "up", "worse")  # fmt: skip
     assert r["note"] == "numbers compared (Dec 2017 has no published rate)"
+    assert (r["basis"], r["comparable"]) == ("number", True)
+    assert row(q3, "cla", "target")["basis"] == "value"  # a count target is not this case
     year_end = row(q3, "cla", "previous_year_end")
     assert (year_end["baseline_value"], year_end["change"]) == (525.0, 12.0)
 
@@ -106,6 +108,7 @@ def test_count_only_month_keeps_the_series_break_note(q3):
     r = row(q3, "cin", "previous_year_end")
     assert r["judgement"] == "n/a"
     assert r["note"].startswith("not comparable: series break at Apr 2017")
+    assert not r["comparable"]
     assert row(q3, "cin", "previous_period")["judgement"] == "better"  # 1,932 -> 1,881
 
 
