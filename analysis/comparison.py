@@ -305,6 +305,30 @@ def is_exception(
     return bool(exception_reasons(rows, rule, signal, commented))
 
 
+def compare_indicator(
+    index: SeriesIndex,
+    ind: Indicator,
+    council: str,
+    england: str,
+    current: Observation,
+    quarter: Period,
+    tolerance: float | Tolerance = 0.0,
+) -> list[dict]:
+    """Compare one indicator's current figure with every baseline, in :data:`COMPARISONS` order.
+
+    Each row has ``comparison``, ``baseline_period``, ``baseline_value``,
+    ``change``, ``direction``, ``judgement``, ``note`` (how a baseline was
+    chosen), ``basis`` and ``comparable`` (see :func:`compare_one`).
+    """
+    found = baselines(index, ind, council, england, current, quarter)
+    rows = []
+    for comp in COMPARISONS:
+        fields = compare_one(ind, current, found[comp], tolerance)
+        note = "; ".join(n for n in (found[comp].note, fields.pop("note", "")) if n)
+        rows.append({"comparison": comp, **fields, "note": note})
+    return rows
+
+
 def scorecard(
     index: SeriesIndex,
     catalogue: Catalogue,
@@ -314,36 +338,23 @@ def scorecard(
     rule: Sequence[str] = DEFAULT_EXCEPTION_RULE,
     tolerance: float | Tolerance = 0.0,
 ) -> pd.DataFrame:
-    """Build the quarter's scorecard: one row per indicator x comparison (``SCORECARD_COLUMNS``).
+    """Build the comparisons alone: one row per indicator x comparison (``SCORECARD_COLUMNS``).
 
     Indicators with no figure in the quarter are left out. Extra columns:
-    ``note`` (how a baseline was chosen), ``unit``, ``basis`` and ``comparable``
-    (see :func:`compare_one`).
+    ``note``, ``unit``, ``basis`` and ``comparable`` (see :func:`compare_one`).
+    The report's own scorecard also carries SPC and is built from each
+    indicator's result (:func:`analysis.results.scorecard_frame`).
     """
     rows = []
     for ind in catalogue.values():
         current = current_observation(index, ind, council, quarter)
         if current is None:
             continue
-        found = baselines(index, ind, council, england, current, quarter)
-        ind_rows = []
-        for comp in COMPARISONS:
-            fields = compare_one(ind, current, found[comp], tolerance)
-            row = {
-                "indicator_id": ind.id,
-                "indicator": ind.short_title,
-                "period": current.period.label,
-                "value": current.value,
-                "comparison": comp,
-                **fields,
-                "note": "; ".join(n for n in (found[comp].note, fields.get("note", "")) if n),
-                "unit": ind.unit,
-            }
-            ind_rows.append(row)
+        ind_rows = compare_indicator(index, ind, council, england, current, quarter, tolerance)
         flag = is_exception(ind_rows, rule)
-        for row in ind_rows:
-            row["exception"] = flag
-        rows += ind_rows
+        head = {"indicator_id": ind.id, "indicator": ind.short_title,
+                "period": current.period.label, "value": current.value}  # fmt: skip
+        rows += [{**head, **r, "unit": ind.unit, "exception": flag} for r in ind_rows]
     frame = pd.DataFrame(rows, columns=[*SCORECARD_COLUMNS, "note", "unit", "basis", "comparable"])
     frame["exception"] = frame["exception"].astype(bool)
     return frame

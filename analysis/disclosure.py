@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -65,16 +64,14 @@ def published_data(data: ProjectData) -> ProjectData:
 
 
 def disclosure_note(published: bool, threshold: int) -> str:
-    """Write the data page's note on what this build withholds (HTML)."""
+    """Say what this build withholds (plain text, for the data page)."""
     if not published:
         return (
-            "<p><strong>Internal build:</strong> every figure is shown, including counts "
-            f"below {threshold}. Use <code>outturn run --published</code> for the version "
-            "to publish.</p>"
+            f"Internal build: every figure is shown, including counts below {threshold}. "
+            "Use outturn run --published for the version to publish."
         )
     return (
-        f"<p><strong>Published build:</strong> counts from 1 to {threshold - 1}, and the "
-        "rate or percentage calculated from them, are withheld to protect the people "
-        f"they describe; they are shown as <em>{html.escape(WITHHELD)}</em> and treated "
-        "as gaps, never zeros.</p>"
+        f"Published build: counts from 1 to {threshold - 1}, and the rate or percentage "
+        "calculated from them, are withheld to protect the people they describe; they are "
+        f"shown as {WITHHELD} and treated as gaps, never zeros."
     )

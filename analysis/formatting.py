@@ -1,11 +1,8 @@
-"""Figures, arrows and tables as a reader sees them (accessible HTML, text equivalents)."""
+"""Numbers, labels and symbols as a reader sees them: one place for every format (plain text)."""
 
 from __future__ import annotations
 
-import html
 import math
-
-import pandas as pd
 
 from analysis.catalogue import Indicator
 
@@ -29,6 +26,13 @@ UNIT_LABELS = {
     "percent": "%",
     "score": "score",
 }
+UNIT_AXIS = {
+    "count": "Number",
+    "rate_per_10k": "Rate per 10,000 children",
+    "percent": "Per cent",
+    "score": "Score",
+}
+"""How a chart names each unit (the subtitle or axis title)."""
 
 
 def format_number(value: float, decimals: int = 1, unit: str = "") -> str:
@@ -62,6 +66,13 @@ def format_value(
     return main
 
 
+def format_observation(obs, ind: Indicator) -> str:  # noqa: ANN001 - a series.Observation
+    """Format an observation (value, count, status) as printed, or ``-`` when there is none."""
+    if obs is None:
+        return "-"
+    return format_value(obs.value, ind, obs.count, obs.status) or "-"
+
+
 def format_change(change: float, ind: Indicator) -> str:
     """Format a signed change (``+2.6``, ``-13.6 pts`` for percentages)."""
     if change is None or math.isnan(change):
@@ -71,46 +82,47 @@ def format_change(change: float, ind: Indicator) -> str:
     return text + " pts" if ind.unit == "percent" else text
 
 
-def dot_html(direction: str, judgement: str) -> str:
-    """Arrow and tick/cross with a text equivalent for screen readers and print."""
+def format_count(value: float) -> str:
+    """A whole number with separators (``1,932``), or '' for a missing one."""
+    return "" if value is None or math.isnan(value) else f"{value:,.0f}"
+
+
+def plain_number(value: float) -> str:
+    """Write a number for a sentence: whole numbers without decimals (447, not 447.0)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def dot_words(direction: str, judgement: str) -> str:
+    """The words of a direction-of-travel mark: ``up, worse``, ``down``, or ``n/a``."""
     if not direction:
-        return '<span class="dot dot-na">n/a</span>'
-    text = f"{direction}, {judgement}" if judgement not in ("n/a", "") else direction
-    return (
-        f'<span class="dot dot-{html.escape(judgement.replace("/", ""))}" title="{text}">'
-        f'<span aria-hidden="true">{ARROWS[direction]} {MARKS.get(judgement, "")}</span>'
-        f'<span class="visually-hidden">{text}</span></span>'
-    )
+        return "n/a"
+    return f"{direction}, {judgement}" if judgement not in ("n/a", "") else direction
+
+
+def dot_symbols(direction: str, judgement: str) -> str:
+    """The arrow and tick or cross of a direction of travel (``↑ ✗``); '' for none."""
+    if not direction:
+        return ""
+    return f"{ARROWS[direction]} {MARKS.get(judgement, '')}".strip()
 
 
 def dot_text(direction: str, judgement: str) -> str:
     """Plain-text arrow and mark with words (``↑ ✗ up, worse``)."""
-    if not direction:
-        return "n/a"
-    words = f"{direction}, {judgement}" if judgement != "n/a" else direction
-    return f"{ARROWS[direction]} {MARKS.get(judgement, '')} {words}".replace("  ", " ")
+    symbols = dot_symbols(direction, judgement)
+    return f"{symbols} {dot_words(direction, judgement)}" if symbols else "n/a"
 
 
-def html_table(
-    frame: pd.DataFrame,
-    caption: str = "",
-    raw_columns: tuple[str, ...] = (),
-    row_header: str | None = None,
-    css_class: str = "outturn-table",
-) -> str:
-    """Build an accessible HTML table: caption, scoped ``th``, cells escaped unless listed raw."""
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
-    body = []
-    for _, row in frame.iterrows():
-        cells = []
-        for col in frame.columns:
-            text = "" if pd.isna(row[col]) else str(row[col])
-            text = text if col in raw_columns else html.escape(text)
-            tag = 'th scope="row"' if col == row_header else "td"
-            cells.append(f"<{tag}>{text}</{tag.split()[0]}>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (
-        f'<table class="{css_class}">{cap}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``152nd``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def sentence_case(text: str) -> str:
+    """Capitalise the first letter only."""
+    return text[:1].upper() + text[1:]
+
+
+def period_span(first: str, last: str) -> str:
+    """``Mar 2013 to Dec 2017``, or the one period when both are the same."""
+    return first if first == last else f"{first} to {last}"

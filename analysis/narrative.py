@@ -1,25 +1,19 @@
-"""Draft commentary: a plain-English paragraph written from the quarter's scorecard numbers."""
+"""Sentences about an indicator's result: draft commentary and what the figures say (plain text)."""
 
 from __future__ import annotations
 
-import html
 import math
-
-import pandas as pd
+from dataclasses import replace
 
 from analysis.catalogue import Indicator
-from analysis.commentary import NO_COMMENTARY, commentary_html, render_markdown
-from analysis.errors import OutturnError
-from analysis.loading import SN_CODE
-from analysis.pack import Pack
-from analysis.periods import Period, period_range
-from analysis.series import history, period_of
+from analysis.comparison import RULE_TEXT
+from analysis.formatting import UNIT_LABELS, format_value, ordinal, plain_number
+from analysis.results import IndicatorResult
 
 DRAFT_HEADING = "Draft commentary (generated)"
 DRAFT_MODES = ("below", "replace", "off")
 NOUNS = {"rate_per_10k": "the rate", "percent": "the percentage", "count": "the number",
          "score": "the score"}  # fmt: skip
-HORIZONS = {"month": 12, "quarter": 4, "year": 2}  # look one year ahead (two for annual)
 UNIT_SUFFIX = {"rate_per_10k": " per 10,000", "percent": "%", "count": "", "score": ""}
 
 
@@ -33,7 +27,7 @@ def _with_unit(value: float, ind: Indicator) -> str:
 
 
 def _relative(value: float, base: float, ind: Indicator) -> str:
-    """``-2.0%`` as a share of the baseline, or ``-1.5 points`` for a percentage."""
+    """``-2.0%`` as a share of the baseline, or ``-1.5 percentage points`` for a percentage."""
     if ind.unit == "percent":
         return f"{value - base:+,.{ind.decimals}f} percentage points"
     if base == 0 or math.isnan(base):
@@ -45,64 +39,53 @@ def _judged(judgement: str) -> str:
     return {"better": ", an improvement", "worse": ", a deterioration"}.get(judgement, "")
 
 
-def _row(pack: Pack, indicator_id: str, comparison: str) -> pd.Series | None:
-    card = pack.scorecard
-    rows = card[(card["indicator_id"] == indicator_id) & (card["comparison"] == comparison)]
-    return None if rows.empty else rows.iloc[0]
-
-
-def _by_number(r: pd.Series) -> bool:
-    """Whether a scorecard row compared numbers because no rate was published."""
-    return r.get("basis") == "number"
-
-
 def _as_count(ind: Indicator) -> Indicator:
-    from dataclasses import replace
-
     return replace(ind, unit="count", decimals=0)
 
 
-def change_sentence(pack: Pack, indicator_id: str) -> str:
-    """Against the previous period: ``The rate fell from 689.0 to 675.4 per 10,000 (-2.0%)``."""
-    from analysis.pack import current_figure
+def _period(result: IndicatorResult) -> str:
+    return result.current.period.label
 
-    ind, r = pack.indicator(indicator_id), _row(pack, indicator_id, "previous_period")
-    if r is None or pd.isna(r["baseline_value"]):
+
+def change_sentence(result: IndicatorResult) -> str:
+    """Against the previous period: ``The rate fell from 689.0 to 675.4 per 10,000 (-2.0%)``."""
+    ind, r = result.indicator, result.comparison("previous_period")
+    if math.isnan(r["baseline_value"]):
         return ""
     tail = ""
-    if _by_number(r):  # e.g. "537 in December": a number published without its rate
-        ind, value = _as_count(ind), float(current_figure(pack, indicator_id).count)
-        tail = f" (no rate was published for {r['period']})"
-    elif pd.isna(r["value"]):
+    if r.get("basis") == "number":  # e.g. "537 in December": a number published without its rate
+        ind, value = _as_count(ind), float(result.current.count)
+        tail = f" (no rate was published for {_period(result)})"
+    elif math.isnan(result.current.value):
         return ""
     else:
-        value = float(r["value"])
+        value = float(result.current.value)
     base = float(r["baseline_value"])
     noun = NOUNS.get(ind.unit, "the figure").capitalize()
     verb = {"up": "rose", "down": "fell"}.get(r["direction"], "")
     if not verb:
         return (
             f"{noun} was unchanged at {_with_unit(value, ind)} between "
-            f"{r['baseline_period']} and {r['period']}."
+            f"{r['baseline_period']} and {_period(result)}."
         )
     return (
         f"{noun} {verb} from {_number(base, ind)} to {_with_unit(value, ind)} "
         f"({_relative(value, base, ind)}) between {r['baseline_period']} and "
-        f"{r['period']}{tail}{_judged(r['judgement'])}."
+        f"{_period(result)}{tail}{_judged(r['judgement'])}."
     )
 
 
-def year_end_sentence(pack: Pack, indicator_id: str) -> str:
+def year_end_sentence(result: IndicatorResult) -> str:
     """Against last year-end (or last year's average for a flow)."""
-    ind, r = pack.indicator(indicator_id), _row(pack, indicator_id, "previous_year_end")
-    if r is None or pd.isna(r["baseline_value"]):
+    ind, r = result.indicator, result.comparison("previous_year_end")
+    if math.isnan(r["baseline_value"]):
         return ""
     if not r.get("comparable", True):
         reason = str(r["note"]).split(";")[0].removeprefix("not comparable: ")
         return f"It cannot be compared with the last year-end ({r['baseline_period']}): {reason}."
-    if pd.isna(r["change"]):
+    if math.isnan(r["change"]):
         return ""
-    if _by_number(r):
+    if r.get("basis") == "number":
         ind, what = _as_count(ind), "the last year-end"
     else:
         what = f"the {r['note']}" if r["note"] else "the last year-end"
@@ -120,19 +103,20 @@ def _gap(change: float, ind: Indicator, on_count: bool) -> str:
     return _number(change, ind) + (" percentage points" if ind.unit == "percent" else "")
 
 
-def target_sentence(pack: Pack, indicator_id: str) -> str:
+def target_sentence(result: IndicatorResult) -> str:
     """Against the year's target: met or not, and by how much."""
-    ind, r = pack.indicator(indicator_id), _row(pack, indicator_id, "target")
-    target = ind.target_for(pack.quarter)
-    if r is None or target is None:
+    ind, r, target = result.indicator, result.comparison("target"), result.target
+    if target is None:
         return ""
-    year = pack.quarter.year().label
-    if pd.isna(r["baseline_value"]):
+    year = result.quarter.year().label
+    if math.isnan(r["baseline_value"]):
         return (
             f"There is no numeric target for {year} ({target.describe})."
             if target.rule in ("none", "tbc")
             else ""
         )
+    if math.isnan(r["change"]):
+        return ""
     base = float(r["baseline_value"])
     on_count = target.count is not None and ind.show_count and base == float(target.count)
     shown = (lambda v: f"{v:,.0f}") if on_count else (lambda v: _with_unit(v, ind))
@@ -145,9 +129,9 @@ def target_sentence(pack: Pack, indicator_id: str) -> str:
     return f"{what} ({shown(figure)}) is {gap}{side} the {year} target of {shown(base)}{tail}."
 
 
-def benchmark_sentence(pack: Pack, indicator_id: str) -> str:
+def benchmark_sentence(result: IndicatorResult) -> str:
     """How the figure compares with the statistical-neighbour average and England."""
-    ind = pack.indicator(indicator_id)
+    ind = result.indicator
     if ind.unit == "count":  # a council's number is not comparable with England's
         return ""
     parts = []
@@ -155,147 +139,59 @@ def benchmark_sentence(pack: Pack, indicator_id: str) -> str:
         ("statistical_neighbours", "the statistical-neighbour average"),
         ("england", "England"),
     ):
-        r = _row(pack, indicator_id, comp)
-        if r is None or pd.isna(r["baseline_value"]) or pd.isna(r["change"]):
+        r = result.comparison(comp)
+        if math.isnan(r["baseline_value"]) or math.isnan(r["change"]):
             continue
         side = {"up": "above", "down": "below"}.get(r["direction"], "level with")
         parts.append(
             f"{side} {name} ({_number(float(r['baseline_value']), ind)} in {r['baseline_period']})"
         )
-    if not parts:
+    return f"It is {' and '.join(parts)}." if parts else ""
+
+
+def spc_sentence(result: IndicatorResult) -> str:
+    """The SPC reading of the latest point, when the series is long enough (else '')."""
+    from analysis.sentences import spc_sentence as words
+
+    spc = result.spc
+    if not spc.judged:
         return ""
-    return f"It is {' and '.join(parts)}."
+    summary = {
+        "signal": spc.signal, "rule": spc.rule, "n_points": spc.n_points,
+        "trial_limits": spc.trial_limits, "period": spc.period, "value": spc.value,
+        "mean": spc.mean, "lpl": spc.lpl, "upl": spc.upl, "assurance": spc.assurance,
+    }  # fmt: skip
+    text = words(summary, result.indicator.unit, result.indicator.decimals)
+    if spc.period and spc.period != _period(result):
+        text += f" (SPC reads the latest point with a {_noun(result)}: {spc.period}.)"
+    return text
 
 
-def council_series(pack: Pack, indicator_id: str) -> pd.Series:
-    """Return the council's values up to the quarter, at the frequency of its current figure.
+def _noun(result: IndicatorResult) -> str:
+    return {"rate_per_10k": "rate", "percent": "percentage"}.get(result.indicator.unit, "value")
 
-    A snapshot's year-end value is its Q4 value, so it joins a quarterly series.
-    Empty when the series does not end at this quarter's figure (nothing current to judge).
+
+def crossing_sentence(result: IndicatorResult) -> str:
+    """When the trend reaches the neighbours' average (else ''; never from a failed back-test)."""
+    from analysis.sentences import crossing_sentence as words
+    from analysis.sentences import unreliable_reason
+
+    c = result.crossing
+    if c is None or c.case == "no_forecast" or unreliable_reason(result.forecast):
+        return ""
+    return words(c, lambda v: _number(v, result.indicator))
+
+
+def draft_commentary(result: IndicatorResult) -> str:
+    """Write a plain-English paragraph on an indicator from its result.
+
+    The change on the previous period, the position against last year-end, the
+    target, the statistical neighbours and England, then the SPC reading and
+    the forecast crossing, each from the same computed result every page shows.
+    Any piece that cannot be said is left out; '' when there is nothing to say.
     """
-    ind = pack.indicator(indicator_id)
-    r = _row(pack, indicator_id, "previous_period")
-    freq = period_of(r["period"]).freq if r is not None else ind.period_freq
-    frame = history(pack.index, ind, pack.council_code, until=pack.quarter)
-    points = {}
-    for label, kind, value in zip(frame["period"], frame["freq"], frame["value"], strict=True):
-        p = period_of(label)
-        if kind == "year" and freq == "quarter" and ind.measure == "snapshot":
-            p = Period(p.fy, "quarter", 4)
-        elif kind != freq:
-            continue
-        points[p] = float(value)
-    current = period_of(r["period"]) if r is not None else None
-    if not points or current not in points or math.isnan(points[current]):
-        return pd.Series(dtype=float)
-    ordered = period_range(min(points), max(points))
-    return pd.Series(
-        [points.get(p, math.nan) for p in ordered], index=[p.label for p in ordered], dtype=float
-    )
-
-
-def _pack_insight(pack: Pack, indicator_id: str):  # noqa: ANN202 (analysis.insights.Insight)
-    """Use the pack's own SPC and forecast reading, so the page says one thing.
-
-    None when the pack has none, or when it does not end at this quarter's figure.
-    """
-    try:
-        found = pack.insight(indicator_id)
-    except (AttributeError, TypeError, ValueError, OutturnError):
-        return None
-    r = _row(pack, indicator_id, "previous_period")
-    ends = getattr(found, "variation", {}).get("period")
-    label = getattr(ends, "label", ends)
-    return found if r is not None and label is not None and str(label) == r["period"] else None
-
-
-def spc_sentence(pack: Pack, indicator_id: str) -> str:
-    """Describe the SPC reading of the latest point, when the series is long enough."""
-    from analysis.spc import TOO_SHORT, variation, xmr
-
-    found = _pack_insight(pack, indicator_id)
-    if found is not None and getattr(found, "variation", None):
-        signal = found.variation.get("signal")
-        return "" if signal in (TOO_SHORT, None) else str(found.variation.get("message", ""))
-    ind = pack.indicator(indicator_id)
-    series = council_series(pack, indicator_id)
-    if ind.breaks and len(series):
-        since = max(b.period.start_date for b in ind.breaks)
-        series = series[[period_of(p).start_date >= since for p in series.index]]
-    improvement = {"high": "increase", "low": "decrease"}.get(ind.better or "")
-    try:
-        frame = xmr(series.to_numpy(), list(series.index), improvement=improvement)
-        summary = variation(frame, unit=ind.unit, decimals=ind.decimals)
-    except (OutturnError, ValueError):
+    if not result.reported:
         return ""
-    return "" if summary["signal"] == TOO_SHORT else str(summary["message"])
-
-
-def _benchmark(pack: Pack, ind: Indicator) -> tuple[float, str] | None:
-    """Pick the year's numeric target, else the latest statistical-neighbour average."""
-    target = ind.target_for(pack.quarter)
-    if target is not None and target.rule == "value" and target.value is not None:
-        return float(target.value), f"the {pack.quarter.year().label} target"
-    sn = pack.index.observations(ind.id, SN_CODE)
-    latest = [
-        o
-        for p, o in sorted(sn.items(), key=lambda kv: kv[0].end_ordinal)
-        if not o.missing and p.end_ordinal <= pack.quarter.end_ordinal
-    ]
-    if not latest:
-        return None
-    return float(latest[-1].value), "the statistical-neighbour average"
-
-
-def crossing_sentence(pack: Pack, indicator_id: str) -> str:
-    """Say when the trend is expected to reach the target (or the neighbour average)."""
-    from analysis.forecasting import forecast_crossing
-    from analysis.insights import unreliable
-
-    found = _pack_insight(pack, indicator_id)
-    if found is not None and unreliable(getattr(found, "fan", None)):
-        return ""  # the series' own back-test says its forecasts missed too often
-    if found is not None and getattr(found, "crossing", None) is not None:
-        return "" if found.crossing.case == "no_forecast" else found.crossing.sentence
-    ind = pack.indicator(indicator_id)
-    bench = _benchmark(pack, ind)
-    series = council_series(pack, indicator_id)
-    if ind.better not in ("high", "low") or bench is None or series.empty:
-        return ""
-    horizon = HORIZONS.get(period_of(series.index[-1]).freq, 4)
-    try:
-        crossing = forecast_crossing(
-            series,
-            bench[0],
-            better=ind.better,
-            horizon=horizon,
-            breaks=[b.period for b in ind.breaks],
-            benchmark_name=bench[1],
-        )
-    except (OutturnError, ValueError):
-        return ""
-    return "" if crossing.case == "no_forecast" else crossing.sentence
-
-
-def draft_commentary(pack: Pack, indicator_id: str) -> str:
-    """Write a plain-English Markdown paragraph on an indicator from the scorecard numbers.
-
-    Parameters
-    ----------
-    pack : Pack
-        The quarter's pack.
-    indicator_id : str
-        An indicator with a figure this quarter.
-
-    Returns
-    -------
-    str
-        One paragraph: the change on the previous period, the position against
-        last year-end, the target, the statistical neighbours and England, then
-        the SPC reading and the forecast crossing where each can be computed.
-        Any piece that cannot be computed is left out; an empty string when
-        there is nothing to say.
-    """
     builders = (
         change_sentence,
         year_end_sentence,
@@ -304,31 +200,82 @@ def draft_commentary(pack: Pack, indicator_id: str) -> str:
         spc_sentence,
         crossing_sentence,
     )
-    return " ".join(s for build in builders if (s := build(pack, indicator_id)))
+    return " ".join(s for build in builders if (s := build(result)))
 
 
-def draft_mode(pack: Pack) -> str:
-    """``below``, ``replace`` or ``off`` (``report.draft_commentary`` in council.yml)."""
-    return getattr(pack.data.council, "draft_commentary", "below")
+def forecast_sentence(result: IndicatorResult) -> str:
+    """What the chart's fan shows, or why there is none."""
+    from analysis.sentences import forecast_note, unreliable_reason
+
+    fc = result.forecast
+    if fc is None:
+        return ""
+    why_not = unreliable_reason(fc)
+    if why_not:
+        method = forecast_note(fc).split(";")[0]
+        return f"No forecast shown: past forecasts of this series ({method}) missed too often; {why_not}."
+    return f"Forecast: {forecast_note(fc)}." if fc.ok else f"No forecast: {forecast_note(fc)}."
 
 
-def commentary_block(pack: Pack, indicator_id: str) -> str:
-    """Render the analyst's commentary and, as configured, the generated draft, as HTML."""
-    item = pack.commentary.get(indicator_id)
-    mode = draft_mode(pack)
-    has_own = item is not None and not item.is_empty
-    draft = draft_commentary(pack, indicator_id) if mode != "off" else ""
-    draft_html = (
-        (
-            f'<section class="draft-commentary"><h3>{html.escape(DRAFT_HEADING)}</h3>'
-            f"{render_markdown(draft)}</section>"
-        )
-        if draft
-        else ""
+def year_end_words(result: IndicatorResult) -> str:
+    """The projected year-end in the indicator's own format (``10,860``, ``64.2%``), or ''."""
+    from analysis.sentences import unreliable_reason, year_end_sentence as words
+
+    ye, fc = result.year_end, result.forecast
+    if ye is None:
+        return ""
+    if unreliable_reason(fc) and ye.method == fc.method:  # the same trend, extrapolated
+        return ""
+    return words(ye, lambda v: format_value(v, result.indicator))
+
+
+def what_the_figures_say(result: IndicatorResult) -> list[str]:
+    """Beyond the arrows: the SPC reading, the forecast, the year-end and the crossing."""
+    spc = spc_sentence(result) if result.spc.judged else _too_short(result)
+    items = [spc, forecast_sentence(result), year_end_words(result), crossing_sentence(result)]
+    return [s for s in items if s]
+
+
+def _too_short(result: IndicatorResult) -> str:
+    n = result.spc.n_points
+    if result.series.empty:
+        return "No series for SPC."
+    return f"Too few points for SPC ({n}; at least 6 needed)."
+
+
+def rank_sentence(result: IndicatorResult, council_name: str) -> str:
+    """The national rank and what the band means, from DfE's published figures (or '')."""
+    found = result.rank
+    if found is None or found["rank"] is None:
+        return ""
+    meaning = {
+        "A": "the best quarter of councils",
+        "B": "the second quarter",
+        "C": "the third quarter",
+        "D": "the worst quarter of councils",
+    }.get(found["quartile"], "")
+    tail = f", quartile band {found['quartile']} ({meaning})" if meaning else ""
+    return (
+        f"Nationally: {council_name} ranked {ordinal(found['rank'])} of {found['of']} councils "
+        f"in {found['period']} (1 = best){tail}, from DfE's published figures."
     )
-    if mode == "replace":
-        return draft_html or commentary_html(None)
-    if not has_own:
-        note = f'<p class="no-commentary"><em>{NO_COMMENTARY}</em></p>'
-        return note + draft_html
-    return commentary_html(item) + draft_html
+
+
+def why_reported(result: IndicatorResult) -> str:
+    """``Why it is reported: off target; worse than at the last year-end.``, or ''."""
+    if not result.reasons:
+        return ""
+    text = "; ".join(RULE_TEXT[r] for r in result.reasons)
+    return f"Why it is reported: {text[:1].upper()}{text[1:]}."
+
+
+def polarity_and_unit(result: IndicatorResult) -> str:
+    """``Better to be: Low. Unit: rate per 10,000 children.``"""
+    ind = result.indicator
+    unit = UNIT_LABELS.get(ind.unit, ind.unit)
+    return f"Better to be: {(ind.better or 'context').capitalize()}. Unit: {unit}."
+
+
+def plain(value: float) -> str:
+    """A number for a sentence (whole numbers without decimals)."""
+    return plain_number(value)

@@ -16,11 +16,10 @@ from analysis.comparison import SCORECARD_COLUMNS
 from analysis.config import ProjectPaths
 from analysis.errors import OutturnError
 from analysis.pack import Pack, build_pack, resolve_quarter
-from analysis.rendering import PAGES, choose_engine, render_home, render_python, render_quarto
+from analysis.rendering import choose_engine, render_home, render_python, render_quarto
+from analysis.results import SIGNAL_COLUMNS, forecast_items
+from analysis.site import Page, Site, check_twins, footer_lines, read_config, read_pages
 from analysis.validation import load_project
-
-SIGNAL_COLUMNS = ["signal", "signal_rule", "assurance", "exception_reason"]
-"""Added after the agreed scorecard columns: SPC signal and assurance, why an exception."""
 
 Progress = Callable[[str], None]
 
@@ -39,22 +38,6 @@ class RunResult:
     exceptions: list[str]
     pages: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def notebook_sources(paths: ProjectPaths) -> list[Path]:
-    """List the report templates to execute, in page order (``.ipynb``, else the ``.py`` twin)."""
-    found = []
-    for name, _ in PAGES:
-        ipynb = paths.notebooks / f"{name}.ipynb"
-        twin = paths.notebooks / f"{name}.py"
-        if ipynb.is_file() or twin.is_file():
-            found.append(ipynb if ipynb.is_file() else twin)
-    if not found:
-        raise OutturnError(
-            f"{paths.notebooks}: no report notebooks found; expected "
-            + ", ".join(f"{n}.ipynb" for n, _ in PAGES)
-        )
-    return found
 
 
 def _as_ipynb(source: Path, scratch: Path) -> Path:
@@ -84,12 +67,8 @@ def write_forecasts(pack: Pack, folder: Path) -> Path:
     """``forecasts.csv``: each reported indicator's forecast, crossing and year-end projection."""
     from analysis.forecasting import forecasts_frame
 
-    items = []
-    for ind_id in pack.reported:
-        found = pack.insight(ind_id)
-        items += [(ind_id, x) for x in (found.fan, found.crossing, found.year_end) if x is not None]
     out = folder / "forecasts.csv"
-    forecasts_frame(items).to_csv(out, index=False)
+    forecasts_frame(forecast_items(pack.results)).to_csv(out, index=False)
     return out
 
 
@@ -110,7 +89,7 @@ def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> Pa
             progress_bar=False,
             kernel_name="python3",
             log_output=False,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except pm.PapermillExecutionError as exc:
         raise NotebookError(
@@ -121,16 +100,23 @@ def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> Pa
 
 
 def execute_all(
-    sources: list[Path], folder: Path, parameters: dict, cwd: Path, progress: Progress
+    pages: tuple[Page, ...], folder: Path, parameters: dict, progress: Progress
 ) -> list[Path]:
-    """Execute the notebooks concurrently (one kernel each), reporting as each finishes."""
+    """Execute the pages' notebooks concurrently (one kernel each) in ``folder``.
+
+    Each runs with ``folder`` as its working directory, so the charts it draws
+    are written beside it (``charts/``).
+    """
     with tempfile.TemporaryDirectory() as scratch, ThreadPoolExecutor(max_workers=KERNELS) as pool:
-        inputs = [_as_ipynb(s, Path(scratch)) for s in sources]
         futures = {
             pool.submit(
-                execute_notebook, src, folder / f"{src.stem}.ipynb", parameters, cwd
-            ): src.stem
-            for src in inputs
+                execute_notebook,
+                _as_ipynb(page.source, Path(scratch)),
+                folder / f"{page.name}.ipynb",
+                parameters,
+                folder,
+            ): page.name
+            for page in pages
         }
         done = []
         for future, name in futures.items():
@@ -139,13 +125,10 @@ def execute_all(
     return done
 
 
-def _share_pack(pack: Pack, published: bool, folder: Path) -> str:
-    """Pickle the computed pack (insights included) so the notebooks need not recompute it."""
+def _share_pack(pack: Pack, folder: Path) -> str:
+    """Pickle the computed pack (every result) so the notebooks need not recompute it."""
     import pickle
 
-    for indicator_id in pack.reported:
-        pack.insight(indicator_id)  # SPC, forecasts and projections once, for every page
-    pack.extras["published"] = published
     out = folder / "pack.pickle"
     with open(out, "wb") as handle:
         pickle.dump(pack, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -163,6 +146,14 @@ def _swap_in(staging: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
+def site_for(paths: ProjectPaths, pack: Pack) -> Site:
+    """The quarter's pages (from ``_quarto.yml`` and ``notebooks/``), title and footer."""
+    pages = read_pages(paths)
+    check_twins(pages)
+    title = f"{pack.council_name} performance report, {pack.quarter.label}"
+    return Site(title, pages, footer_lines(pack.data.sources))
+
+
 def run_quarter(
     paths: ProjectPaths,
     quarter: str | None = None,
@@ -171,7 +162,7 @@ def run_quarter(
     progress: Progress = lambda _: None,
     published: bool = False,
 ) -> RunResult:
-    """Produce ``reports/<quarter>/``: scorecard, executed notebooks and HTML pages.
+    """Produce ``reports/<quarter>/``: scorecard, forecasts, executed notebooks and pages.
 
     ``published`` withholds small counts (``report.suppress_below``) everywhere,
     for the build that leaves the council; the default internal build shows all.
@@ -181,14 +172,15 @@ def run_quarter(
     replaces it only at the end).
     """
     timings, t0 = {}, time.perf_counter()
+    engine = choose_engine(engine)
     data = load_project(paths)
     if published:
         from analysis.disclosure import published_data
 
         data = published_data(data)
     period = resolve_quarter(data, quarter)
-    pack = build_pack(data, period, as_of)
-    engine = choose_engine(engine)
+    pack = build_pack(data, period, as_of, published)
+    site = site_for(paths, pack)
     timings["validate_and_compute"] = time.perf_counter() - t0
     progress(
         f"validated data; {period.label}: {len(pack.reported)} indicators, "
@@ -197,6 +189,7 @@ def run_quarter(
     paths.reports.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{period.slug}-", dir=paths.reports))
     try:
+        staging.chmod(0o755)  # readable by the other users of an intranet folder
         write_scorecard(pack, staging)
         write_forecasts(pack, staging)
         params = {
@@ -210,14 +203,14 @@ def run_quarter(
         }
         t1 = time.perf_counter()
         with tempfile.TemporaryDirectory() as private:
-            params["pack_file"] = _share_pack(pack, published, Path(private))
-            execute_all(notebook_sources(paths), staging, params, paths.root, progress)
+            params["pack_file"] = _share_pack(pack, Path(private))
+            execute_all(site.pages, staging, params, progress)
         timings["notebooks"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         pages = (
-            render_quarto(staging, paths.quarto_config)
+            render_quarto(staging, site, read_config(paths))
             if engine == "quarto"
-            else render_python(staging, period.label, pack.council_name)
+            else render_python(staging, site)
         )
         timings["render"] = time.perf_counter() - t2
         _swap_in(staging, paths.report_dir(period.slug))

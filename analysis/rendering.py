@@ -1,22 +1,30 @@
-"""Turn executed notebooks into HTML pages: Quarto when installed, else nbconvert with our shell."""
+"""Turn executed notebooks into pages: Quarto when installed, else nbconvert and Markdown in Python.
+
+Both engines read the same executed notebooks, whose outputs are Markdown
+(:mod:`analysis.display`): headings, paragraphs, raw HTML tables and chart
+images. Quarto renders them as a website in the quarter's folder with one
+shared copy of its libraries; the fallback converts them with nbconvert and
+markdown-it into self-contained pages with the same headings, navigation,
+table of contents and footer.
+"""
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 import subprocess
 from importlib import resources
 from pathlib import Path
 
-from analysis.errors import OutturnError
+import nbformat
 
-PAGES = (
-    ("index", "Overview"),
-    ("exceptions", "Exception reports"),
-    ("methods", "Methods"),
-    ("data", "Data checks"),
-)
+from analysis.errors import OutturnError
+from analysis.site import Site, dump, quarto_project
+
+QUARTO_CSS = "outturn.css"
+"""The house stylesheet's name beside a quarter's notebooks (badges, arrows, tables)."""
+_HIDDEN_TAGS = {"parameters", "injected-parameters"}
+_H1 = re.compile(r"^# (.+?)(?:\s+\{[^}]*\})?\s*$", re.M)
 
 
 class RenderError(OutturnError):
@@ -42,114 +50,114 @@ def choose_engine(engine: str = "auto") -> str:
     return engine
 
 
-def page_css() -> str:
-    """Return the stylesheet shared by every page (inlined in fallback pages: no network)."""
-    return resources.files("analysis").joinpath("static/outturn.css").read_text("utf-8")
+def quarto_version() -> str | None:
+    """The installed Quarto's version (``1.7.34``), or None."""
+    if not quarto_available():
+        return None
+    found = subprocess.run(["quarto", "--version"], capture_output=True, text=True, check=False)
+    return found.stdout.strip() or None if found.returncode == 0 else None
 
 
-def _nav(current: str, quarter: str) -> str:
-    links = []
-    for name, title in PAGES:
-        here = ' aria-current="page"' if name == current else ""
-        links.append(f'<li><a href="{name}.html"{here}>{html.escape(title)}</a></li>')
-    links.append('<li><a href="../index.html">All quarters</a></li>')
-    return (
-        f'<nav aria-label="Report pages"><p class="quarter">{html.escape(quarter)}</p>'
-        f"<ul>{''.join(links)}</ul></nav>"
-    )
+def stylesheet(name: str = "outturn.css") -> str:
+    """A stylesheet shipped with outturn (``outturn.css``: tables, marks, figures)."""
+    return resources.files("analysis").joinpath(f"static/{name}").read_text("utf-8")
 
 
-def notebook_body(notebook: Path) -> str:
-    """Convert an executed notebook's outputs and Markdown to HTML, code cells hidden."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        template_name="basic",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    nb = nbformat.read(str(notebook), as_version=4)
-    nb.cells = [
-        c
-        for c in nb.cells
-        if "parameters" not in c.metadata.get("tags", [])
-        and "injected-parameters" not in c.metadata.get("tags", [])
-    ]
-    body, _ = exporter.from_notebook_node(nb)
-    return re.sub(r"<script\b[^>]*>.*?</script>", "", body, flags=re.S)
+# --- what both engines read ----------------------------------------------------------------
 
 
-def wrap_page(body: str, *, title: str, current: str, quarter: str, engine_note: str) -> str:
-    """Wrap a notebook body in a complete, self-contained HTML page."""
-    return (
-        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{page_css()}</style>\n</head>\n<body>\n"
-        '<a class="skip-link" href="#main">Skip to content</a>\n'
-        f"<header>{_nav(current, quarter)}</header>\n"
-        f'<main id="main">\n{body}\n</main>\n'
-        f"<footer><p>{html.escape(engine_note)}</p></footer>\n</body>\n</html>\n"
-    )
+def visible_cells(nb: nbformat.NotebookNode) -> list:
+    """The cells a page shows: all but the parameters (as written and as papermill injected)."""
+    return [c for c in nb.cells if not _HIDDEN_TAGS & set(c.metadata.get("tags", []))]
 
 
-def render_python(folder: Path, quarter: str, council: str) -> list[Path]:
-    """Render every executed notebook in ``folder`` to a page beside it (the fallback engine)."""
-    written = []
-    for name, title in PAGES:
-        notebook = folder / f"{name}.ipynb"
-        if not notebook.is_file():
-            continue
-        page = wrap_page(
-            notebook_body(notebook),
-            title=f"{council} {quarter}: {title}",
-            current=name,
-            quarter=f"{council}, {quarter}",
-            engine_note="Rendered by outturn from the executed notebooks. "
-            "Contains public sector information licensed under the Open "
-            "Government Licence v3.0.",
-        )
-        out = folder / f"{name}.html"
-        out.write_text(page, encoding="utf-8")
-        written.append(out)
-    return written
+def output_markdown(output: dict) -> str:
+    """One output as Markdown: its own Markdown, HTML kept as a raw block, or its text."""
+    data = output.get("data", {})
+    if "text/markdown" in data:
+        return _joined(data["text/markdown"])
+    if "text/html" in data:  # a cell that bypassed analysis.display: keep it, as raw HTML
+        return "```{=html}\n" + _joined(data["text/html"]) + "\n```"
+    text = output.get("text") or data.get("text/plain")
+    if text and output.get("name") != "stderr":
+        return "```\n" + _joined(text).rstrip() + "\n```"
+    return ""
 
 
-QUARTO_CSS = "outturn.css"
-"""The house stylesheet's name beside a quarter's notebooks (badges, arrows, tables)."""
+def _joined(value: str | list[str]) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
 
 
-def quarto_project_yaml(template: Path) -> str:
-    """Derive the per-quarter Quarto project file from the root ``_quarto.yml``.
+def page_title(nb: nbformat.NotebookNode) -> str:
+    """The page's title: its first level-1 heading (the notebook writes it), else ''."""
+    for cell in visible_cells(nb):
+        texts = [cell.source] if cell.cell_type == "markdown" else []
+        texts += [output_markdown(o) for o in cell.get("outputs", [])]
+        for text in texts:
+            found = _H1.search(text)
+            if found:
+                return _unescape(found.group(1))
+    return ""
 
-    The root file describes the whole site; a quarter is rendered on its own as
-    a default project in place, with the same format options.
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\([^\w\s])", r"\1", text)
+
+
+# --- Quarto --------------------------------------------------------------------------------
+
+
+def prepare_for_quarto(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Give Quarto the page's title as front matter and only Markdown outputs.
+
+    The title is the notebook's own level-1 heading, moved out of its output
+    into a front-matter cell, so that Quarto shows it as the page title (and in
+    ``<title>``) and promotes no other heading. An HTML output becomes a raw
+    HTML Markdown block: any ``text/html`` output makes Quarto add scripts
+    from a CDN to the page.
     """
-    import yaml
+    title = ""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        # run timings and ids are not the page's content (Quarto writes them as attributes)
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k == "tags" and v}
+        if cell.cell_type == "code":
+            cell.execution_count = None
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data or "application/javascript" in data:
+                markdown = output_markdown(output)
+                output["data"] = data = {"text/markdown": markdown, "text/plain": markdown}
+            found = _H1.search(_joined(data["text/markdown"])) if "text/markdown" in data else None
+            if found and not title:
+                text = _joined(data["text/markdown"])
+                title = _unescape(found.group(1))
+                data["text/markdown"] = (text[: found.start()] + text[found.end() :]).strip()
+    if title:
+        front = dump({"title": title, "pagetitle": title})
+        nb.cells.insert(0, nbformat.v4.new_raw_cell("---\n" + front + "---"))
+    return nb
 
-    root = yaml.safe_load(template.read_text(encoding="utf-8")) or {}
-    formats = dict(root.get("format") or {"html": {}})
-    html_options = dict(formats.get("html") or {})
-    html_options["css"] = QUARTO_CSS  # copied beside the notebooks by render_quarto
-    formats["html"] = html_options
-    config = {
-        "project": {"type": "default", "render": [f"{n}.ipynb" for n, _ in PAGES]},
-        "execute": {"enabled": False},
-        "format": formats,
-    }
-    return yaml.safe_dump(config, sort_keys=False)
+
+def page_title_text(text: str) -> str:
+    """The first level-1 heading's text in ``text``."""
+    found = _H1.search(text)
+    return _unescape(found.group(1)) if found else ""
 
 
-def render_quarto(folder: Path, template: Path) -> list[Path]:
-    """Render the quarter's executed notebooks with Quarto (execution off)."""
-    (folder / "_quarto.yml").write_text(quarto_project_yaml(template), encoding="utf-8")
-    (folder / QUARTO_CSS).write_text(page_css(), encoding="utf-8")
+def render_quarto(folder: Path, site: Site, config: dict) -> list[Path]:
+    """Render the quarter's executed notebooks with Quarto, as one website (execution off)."""
+    for page in site.pages:
+        path = folder / f"{page.name}.ipynb"
+        nbformat.write(prepare_for_quarto(nbformat.read(path, as_version=4)), path)
+    (folder / "_quarto.yml").write_text(dump(quarto_project(site, config, QUARTO_CSS)), "utf-8")
+    (folder / QUARTO_CSS).write_text(stylesheet(), encoding="utf-8")
     result = subprocess.run(
-        ["quarto", "render", str(folder), "--no-execute"],
+        ["quarto", "render", str(folder), "--no-execute", "--quiet"],
         capture_output=True,
         text=True,
         check=False,
+        cwd=folder,
     )
     if result.returncode != 0:
         tail = "\n".join(result.stderr.strip().splitlines()[-8:])
@@ -157,36 +165,67 @@ def render_quarto(folder: Path, template: Path) -> list[Path]:
             f"quarto render failed for {folder}:\n{tail}\nFix the error above, "
             "or render with --engine python"
         )
-    return sorted(folder.glob("*.html"))
+    for leftover in (".quarto", "search.json", "sitemap.xml"):
+        target = folder / leftover
+        shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(True)
+    return [folder / f"{p.name}.html" for p in site.pages]
+
+
+# --- the fallback: nbconvert and markdown-it -----------------------------------------------
+
+
+def notebook_markdown(path: Path) -> str:
+    """The page's Markdown: Markdown cells and cell outputs in order, code hidden."""
+    nb = nbformat.read(path, as_version=4)
+    parts = []
+    for cell in visible_cells(nb):
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        elif cell.cell_type == "code":
+            parts += [m for o in cell.get("outputs", []) if (m := output_markdown(o))]
+    return "\n\n".join(p.strip() for p in parts if p.strip()) + "\n"
+
+
+def render_python(folder: Path, site: Site) -> list[Path]:
+    """Render every page's executed notebook to a self-contained page beside it."""
+    from analysis.markup import markdown_to_html, nav_html, page_html, toc_html
+
+    css = [stylesheet(), stylesheet("fallback.css")]
+    written = []
+    for page in site.pages:
+        text = notebook_markdown(folder / f"{page.name}.ipynb")
+        body, headings = markdown_to_html(text)
+        title = page_title_text(text) or f"{site.title}: {page.title}"
+        html = page_html(
+            body,
+            title=title,
+            nav=nav_html(site.links, f"{page.name}.html", site.title),
+            toc=toc_html([(i, t) for level, i, t in headings if level == 2]),
+            footer=site.footer,
+            css=css,
+        )
+        out = folder / f"{page.name}.html"
+        out.write_text(html, encoding="utf-8")
+        written.append(out)
+    return written
 
 
 def render_home(reports: Path, council: str) -> Path:
     """Write the home page listing every quarter produced, newest first."""
+    from analysis.markup import home_html
     from analysis.periods import parse_period
 
     quarters = []
     for folder in reports.iterdir():
         produced = folder.is_dir() and (folder / "index.html").is_file()
-        if produced and not folder.name.startswith("."):
+        if produced and not folder.name.startswith((".", "_")):
             try:
                 quarters.append((parse_period(folder.name.replace("-Q", " Q")), folder.name))
             except OutturnError:
                 continue
     quarters.sort(reverse=True)
-    items = "".join(
-        f'<li><a href="{slug}/index.html">{html.escape(p.label)}</a></li>' for p, slug in quarters
-    )
-    body = (
-        f"<h1>{html.escape(council)} performance reports</h1>"
-        f"<p>{len(quarters)} quarter(s) produced.</p><ul class='quarters'>{items}</ul>"
-    )
-    page = (
-        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(council)} performance reports</title>\n"
-        f'<style>{page_css()}</style>\n</head>\n<body>\n<main id="main">{body}</main>\n'
-        "</body>\n</html>\n"
-    )
+    links = [(f"{slug}/index.html", p.label) for p, slug in quarters]
+    css = stylesheet() + stylesheet("fallback.css")
     out = reports / "index.html"
-    out.write_text(page, encoding="utf-8")
+    out.write_text(home_html(f"{council} performance reports", links, css), encoding="utf-8")
     return out

@@ -20,10 +20,10 @@ pack_file: str = ""  # the pack outturn run computed for this run (empty: comput
 
 # %%
 from analysis import report
-from analysis.disclosure import disclosure_note
+from analysis.report import show
 
 pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file)
-report.show(report.page_title(pack, "data checks"))
+show(report.page_title(pack, "data checks"))
 
 # %% [markdown]
 # ## Validation
@@ -33,7 +33,7 @@ report.show(report.page_title(pack, "data checks"))
 # checks pass.
 
 # %%
-report.show(report.validation_summary(pack))
+show(report.validation_summary(pack))
 
 # %% [markdown]
 # ## Revisions
@@ -41,7 +41,7 @@ report.show(report.validation_summary(pack))
 # Figures published more than once with different values. The latest published figure is used.
 
 # %%
-report.show(report.revisions_table(pack))
+show(report.revisions(pack))
 
 # %% [markdown]
 # ## Withheld values
@@ -50,7 +50,7 @@ report.show(report.revisions_table(pack))
 # They are gaps, never zeros.
 
 # %%
-report.show(disclosure_note(published, pack.data.council.suppress_below))
+show(report.disclosure_note(pack))
 
 # %%
-report.show(report.suppressed_table(pack))
+show(report.withheld(pack))

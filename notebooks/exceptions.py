@@ -8,6 +8,7 @@
 #     name: python3
 # ---
 
+
 # %% tags=["parameters"]
 quarter: str = ""  # financial-year quarter to report, e.g. 2017-18 Q2 (empty for the latest)
 project: str = "."  # project folder holding data/ and reports/
@@ -20,9 +21,10 @@ pack_file: str = ""  # the pack outturn run computed for this run (empty: comput
 
 # %%
 from analysis import report
+from analysis.report import heading, section, show
 
 pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file)
-report.show(report.page_title(pack, "exception reports"))
+show(report.page_title(pack, "exception reports"))
 
 # %% [markdown]
 # One section per indicator that needs an exception report this quarter: its history as the
@@ -30,5 +32,15 @@ report.show(report.page_title(pack, "exception reports"))
 # council against its statistical neighbours and England, and what the service has said.
 
 # %%
-for indicator_id in pack.exceptions:
-    report.show(report.exception_section(pack, indicator_id))
+show(report.no_exceptions(pack))
+for r in pack.exception_results:
+    show(heading(r.indicator.short_title, 2, anchor=r.id))
+    show(report.indicator_summary(r))
+    show(report.history_table(r), report.dot_table(r), report.rank(pack, r))
+    show(report.chart(pack, r))
+    show(section("What the figures say", report.what_the_figures_say(r)))
+    show(report.spc_chart(pack, r))
+    show(section("Commentary", report.commentary(r)))
+    show(section("Service response", report.service_response(r)))
+    show(section("Draft commentary (generated)", report.draft_commentary(pack, r)))
+    show(section("Notes about the data", report.data_notes(r)))

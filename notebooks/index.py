@@ -8,6 +8,7 @@
 #     name: python3
 # ---
 
+
 # %% tags=["parameters"]
 quarter: str = ""  # financial-year quarter to report, e.g. 2017-18 Q2 (empty for the latest)
 project: str = "."  # project folder holding data/ and reports/
@@ -20,9 +21,10 @@ pack_file: str = ""  # the pack outturn run computed for this run (empty: comput
 
 # %%
 from analysis import report
+from analysis.report import section, show
 
 pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file)
-report.show(report.page_title(pack, "overview"))
+show(report.page_title(pack, "overview"))
 
 # %% [markdown]
 # This overview lists every indicator with a figure this quarter. Each row compares the
@@ -32,13 +34,17 @@ report.show(report.page_title(pack, "overview"))
 # indicator is better high or low.
 
 # %%
-report.show(report.overview_summary(pack))
+show(report.overview_summary(pack))
 
 # %%
-report.show(report.overview_table(pack))
+show(report.overview_table(pack))
 
 # %% [markdown]
 # The exception reports, with each indicator's history, chart and the service's commentary,
 # are on the [exception reports](exceptions.html) page. How the figures are compared is set
 # out on the [methods](methods.html) page; data checks and revisions are on the
 # [data](data.html) page.
+
+# %%
+show(section("Indicators with no figure this quarter", report.not_reported(pack), level=2))
+show(section("Also commented on", report.also_commented(pack), level=2))

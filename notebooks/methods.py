@@ -20,9 +20,10 @@ pack_file: str = ""  # the pack outturn run computed for this run (empty: comput
 
 # %%
 from analysis import report
+from analysis.report import show
 
 pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file)
-report.show(report.page_title(pack, "methods and sources"))
+show(report.page_title(pack, "methods and sources"))
 
 # %% [markdown]
 # ## How figures are compared
@@ -46,7 +47,7 @@ report.show(report.page_title(pack, "methods and sources"))
 # ## Statistical neighbours
 
 # %%
-report.show(report.neighbour_list(pack))
+show(report.neighbour_list(pack))
 
 # %% [markdown]
 # DfE revises its statistical-neighbour model from time to time. The table says which list
@@ -63,13 +64,13 @@ report.show(report.neighbour_list(pack))
 # every council when the data is imported (`data/ranks.csv`).
 
 # %%
-report.show(report.neighbour_years(pack))
+show(report.neighbour_years(pack))
 
 # %% [markdown]
 # ## Sources and licence
 
 # %%
-report.show(report.sources_list(pack))
+show(report.sources(pack))
 
 # %% [markdown]
 # ## Signal or noise: statistical process control
@@ -134,4 +135,4 @@ report.show(report.sources_list(pack))
 # run rate so far otherwise.
 
 # %%
-report.show(report.backtest_table(pack))
+show(report.backtest_table(pack))

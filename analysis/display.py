@@ -1,0 +1,176 @@
+"""Show report blocks in a notebook as Markdown: the structure Quarto and the fallback both read.
+
+Every output is ``text/markdown`` (never ``text/html``: Quarto adds jQuery and
+require.js from a CDN to any page with an HTML output). Headings are real
+Markdown headings, so they reach the table of contents; tables travel as raw
+HTML blocks (``{=html}``) so their captions and header scopes survive; charts
+are written once as SVG files beside the notebook and shown as images with
+their text alternative.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.tables import Table
+
+CHART_DIR = "charts"
+"""Where charts are written, beside the executed notebook."""
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-!|~^$@&=:])")
+"""Markdown and Pandoc syntax characters; quotes stay plain so both engines curl them alike."""
+
+
+def escape_markdown(text: object, collapse: bool = True) -> str:
+    """Make text literal in Markdown (Pandoc's and CommonMark's): no markup, no raw HTML.
+
+    ``collapse`` joins lines and runs of spaces into single spaces.
+    """
+    flat = " ".join(str(text).split()) if collapse else str(text).replace("\n", " ")
+    escaped = _SPECIAL.sub(r"\\\1", flat)
+    return re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", escaped)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A document heading (``level`` 2 for a section, 3 for a part of one)."""
+
+    text: str
+    level: int = 2
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Plain text shown as one paragraph (escaped: never read as markup)."""
+
+    text: str
+    strong: str = ""
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """Plain-text items shown as a bulleted list."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """Markdown that is already safe (written by the analyst, or sanitised commentary)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart with an optional caption; its text alternative is the chart's description."""
+
+    chart: object  # an altair chart
+    caption: str = ""
+
+
+Block = Heading | Paragraph | Bullets | Markdown | Figure | Table | pd.DataFrame | str
+
+
+def heading_markdown(h: Heading) -> str:
+    """``## Children looked after {#cla}``."""
+    attrs = f" {{#{h.anchor}}}" if h.anchor else ""
+    return f"{'#' * h.level} {escape_markdown(h.text)}{attrs}"
+
+
+def table_markdown(table: Table) -> str:
+    """A table as a raw HTML block: Quarto passes it through; the fallback does the same."""
+    from analysis.markup import table_html
+
+    if table.empty:
+        return ""
+    return "```{=html}\n" + table_html(table) + "\n```"
+
+
+def chart_name(spec: dict) -> str:
+    """A stable file name for a chart: its own ``name``, else a hash of its spec."""
+    import json
+
+    name = spec.get("name")
+    if name and re.fullmatch(r"[A-Za-z0-9_.-]+", str(name)):
+        return str(name)
+    digest = hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    return f"chart-{digest[:12]}"
+
+
+def figure_markdown(fig: Figure, folder: Path | None = None) -> str:
+    """Write the chart's SVG under ``charts/`` and return the Markdown image with its alt text."""
+    from analysis.charts import chart_svg
+
+    spec = fig.chart.to_dict()
+    name = chart_name(spec)
+    out = (folder or Path.cwd()) / CHART_DIR / f"{name}.svg"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(chart_svg(fig.chart), encoding="utf-8")
+    alt = " ".join(str(spec.get("description", "")).split()).replace('"', "'")
+    caption = escape_markdown(fig.caption) if fig.caption else ""
+    return f'![{caption}]({CHART_DIR}/{name}.svg){{fig-alt="{alt}"}}'
+
+
+def to_markdown(block: Block | Iterable | None) -> str:
+    """Turn one block (or a list of blocks) into Markdown; '' for nothing."""
+    if block is None or (isinstance(block, str) and not block.strip()):
+        return ""
+    if isinstance(block, str):
+        return block.strip()
+    if isinstance(block, Heading):
+        return heading_markdown(block)
+    if isinstance(block, Paragraph):
+        lead = f"**{escape_markdown(block.strong)}** " if block.strong else ""
+        return lead + escape_markdown(block.text) if block.text else ""
+    if isinstance(block, Bullets):
+        return "\n".join(f"- {escape_markdown(i)}" for i in block.items if i)
+    if isinstance(block, Markdown):
+        return block.text.strip()
+    if isinstance(block, Table):
+        return table_markdown(block)
+    if isinstance(block, pd.DataFrame):
+        return table_markdown(Table(block.astype(str), ""))
+    if isinstance(block, Figure):
+        return figure_markdown(block)
+    if _is_chart(block):
+        return figure_markdown(Figure(block))
+    return "\n\n".join(m for b in block if (m := to_markdown(b)))
+
+
+def _is_chart(obj: object) -> bool:
+    return type(obj).__module__.startswith("altair") and hasattr(obj, "to_dict")
+
+
+def show(*blocks: Block | Iterable | None) -> None:
+    """Display blocks in the notebook as one Markdown output (nothing for empty blocks)."""
+    from IPython.display import display
+
+    text = to_markdown(list(blocks))
+    if text:  # blank lines around: Quarto joins a cell's outputs as they are
+        display({"text/markdown": f"\n{text}\n\n", "text/plain": text}, raw=True)
+
+
+def install() -> None:
+    """Make a bare table, data frame or chart at the end of a cell show as Markdown too."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    pd.set_option("display.notebook_repr_html", False)
+    formatter = shell.display_formatter.formatters["text/markdown"]
+    for kind in (Table, pd.DataFrame, Heading, Paragraph, Bullets, Markdown, Figure):
+        formatter.for_type(kind, to_markdown)
+    formatter.for_type_by_name("altair.vegalite.v5.api", "Chart", to_markdown)
+    formatter.for_type_by_name("altair.vegalite.v5.api", "LayerChart", to_markdown)
+    html = shell.display_formatter.formatters["text/html"]
+    html.enabled = False  # no text/html output: Quarto would fetch jQuery from a CDN for it

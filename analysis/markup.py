@@ -1,0 +1,227 @@
+"""The only HTML outturn writes: accessible tables and marks, and the fallback engine's page shell."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis.tables import Mark, Table
+
+OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
+
+
+def esc(text: object) -> str:
+    """Escape text for HTML (quotes too)."""
+    return html.escape(str(text), quote=True)
+
+
+def icon_svg(letter: str) -> str:
+    """A Making Data Count style round icon; decorative, the badge's words say the same."""
+    if not letter:
+        return ""
+    return (
+        '<svg class="mdc-icon" aria-hidden="true" focusable="false" viewBox="0 0 20 20" '
+        'width="18" height="18"><circle cx="10" cy="10" r="9.5" fill="currentColor"/>'
+        '<text x="10" y="14.5" text-anchor="middle" font-size="13" font-weight="bold" '
+        f'font-family="Arial, sans-serif" fill="#fff">{esc(letter)}</text></svg>'
+    )
+
+
+def mark_html(mark: Mark) -> str:
+    """A mark as HTML: symbols hidden from screen readers, words always present."""
+    title = f' title="{esc(mark.title)}"' if mark.title else ""
+    if mark.kind == "badge":
+        return (
+            f'<span class="signal signal-{esc(mark.tone)}"{title}>'
+            f"{icon_svg(mark.icon)}{esc(mark.words)}</span>"
+        )
+    if not mark.symbol:
+        return f'<span class="dot dot-na">{esc(mark.words)}</span>'
+    return (
+        f'<span class="dot dot-{esc(mark.tone)}"{title}>'
+        f'<span aria-hidden="true">{esc(mark.symbol)}</span>'
+        f'<span class="visually-hidden"> {esc(mark.words)}</span></span>'
+    )
+
+
+def cell_html(value: object) -> str:
+    """One cell's content: a mark, or escaped text."""
+    if isinstance(value, Mark):
+        return mark_html(value)
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return esc(value)
+
+
+def table_html(table: Table) -> str:
+    """An accessible table: caption, ``th`` with scopes, row headers, numbers aligned right."""
+    frame = table.frame
+    head = "".join(
+        f'<th scope="col"{_align(c, table)}>{esc(c)}</th>' for c in frame.columns
+    )
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for col, value in zip(frame.columns, row, strict=True):
+            content = cell_html(value)
+            if col == table.row_header:
+                cells.append(f'<th scope="row">{content}</th>')
+            else:
+                cells.append(f"<td{_align(col, table)}>{content}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    caption = f"<caption>{esc(table.caption)}</caption>" if table.caption else ""
+    return (
+        f'<table class="outturn-table">{caption}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _align(column: str, table: Table) -> str:
+    return ' class="num"' if column in table.numeric else ""
+
+
+# --- the fallback engine's page shell -----------------------------------------------------
+
+
+def nav_html(links: Sequence[tuple[str, str]], current: str, label: str) -> str:
+    """The report's navigation: (href, text) pairs, the current page marked."""
+    items = []
+    for href, text in links:
+        here = ' aria-current="page"' if href == current else ""
+        items.append(f'<li><a href="{esc(href)}"{here}>{esc(text)}</a></li>')
+    return (
+        f'<nav class="site-nav" aria-label="Report pages"><p class="site-title">{esc(label)}</p>'
+        f"<ul>{''.join(items)}</ul></nav>"
+    )
+
+
+def toc_html(entries: Sequence[tuple[str, str]]) -> str:
+    """The page's table of contents (its level-2 headings), open without any script."""
+    if not entries:
+        return ""
+    items = "".join(f'<li><a href="#{esc(i)}">{esc(t)}</a></li>' for i, t in entries)
+    return (
+        '<nav id="TOC" class="toc" aria-labelledby="toc-title">'
+        f'<h2 id="toc-title">On this page</h2><ul>{items}</ul></nav>'
+    )
+
+
+def page_html(
+    body: str,
+    *,
+    title: str,
+    nav: str,
+    toc: str,
+    footer: Sequence[str],
+    css: Sequence[str],
+) -> str:
+    """A complete, self-contained HTML page (no scripts; stylesheets inlined)."""
+    styles = "".join(f"<style>{c}</style>\n" for c in css)
+    foot = "".join(f"<p>{esc(line)}</p>" for line in footer)
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n{styles}</head>\n<body>\n"
+        '<a class="skip-link" href="#main">Skip to content</a>\n'
+        f"<header>{nav}</header>\n"
+        f'<div class="page">{toc}<main id="main">\n{body}\n</main></div>\n'
+        f'<footer class="site-footer">{foot}</footer>\n</body>\n</html>\n'
+    )
+
+
+def home_html(title: str, quarters: Sequence[tuple[str, str]], css: str) -> str:
+    """The list of every quarter produced: (href, label), newest first."""
+    items = "".join(f'<li><a href="{esc(h)}">{esc(label)}</a></li>' for h, label in quarters)
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
+        f'<main id="main"><h1>{esc(title)}</h1><p>{len(quarters)} quarter(s) produced.</p>'
+        f'<ul class="quarters">{items}</ul></main>\n'
+        f'<footer class="site-footer"><p>{esc(OGL)}</p></footer>\n</body>\n</html>\n'
+    )
+
+
+# --- Markdown to HTML for the fallback engine ----------------------------------------------
+
+_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
+
+
+def pandoc_identifier(text: str, seen: set[str]) -> str:
+    """An id for a heading, made as Pandoc makes it (so both engines link alike)."""
+    ident = re.sub(r"[^\w\s.-]", "", text.lower(), flags=re.UNICODE)
+    ident = re.sub(r"\s+", "-", ident.strip())
+    ident = re.sub(r"^[^a-z]+", "", ident) or "section"
+    base, n = ident, 0
+    while ident in seen:
+        n += 1
+        ident = f"{base}-{n}"
+    seen.add(ident)
+    return ident
+
+
+def _heading_ids(state) -> None:  # noqa: ANN001 - a markdown-it StateCore
+    """Take ``{#id}`` off the end of headings as Pandoc does, and give every heading an id."""
+    seen: set[str] = set()
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[i + 1]
+        found = _ATTRS.search(inline.content)
+        wanted = None
+        if found and found.group(1).strip().startswith("#"):
+            wanted = found.group(1).split()[0][1:]
+            inline.content = inline.content[: found.start()]
+            last = inline.children[-1] if inline.children else None
+            if last is not None and last.type == "text":
+                last.content = _ATTRS.sub("", last.content)
+        text = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+        ident = wanted or pandoc_identifier(text, seen)
+        seen.add(ident)
+        token.attrSet("id", ident)
+        state.env.setdefault("headings", []).append((int(token.tag[1]), ident, text.strip()))
+
+
+def _fence(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    """A ``{=html}`` fence is raw HTML (as in Pandoc); any other fence is code."""
+    token = tokens[idx]
+    if token.info.strip() == "{=html}":
+        return token.content
+    return f"<pre><code>{esc(token.content)}</code></pre>\n"
+
+
+def _image(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    """An image with ``{fig-alt=...}``: a figure whose caption is the bracketed text."""
+    token = tokens[idx]
+    caption = self.renderInline(token.children or [], options, env)
+    alt = token.attrGet("fig-alt") or token.content
+    img = f'<img src="{esc(token.attrGet("src"))}" alt="{esc(alt)}">'
+    cap = f"<figcaption>{caption}</figcaption>" if caption.strip() else ""
+    return f'<figure class="chart">{img}{cap}</figure>'
+
+
+def markdown_to_html(text: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Render a page's Markdown to HTML, and list its headings as (level, id, text).
+
+    Pandoc's habits that the report relies on are kept: ``{#id}`` after a
+    heading, ``{=html}`` raw blocks, ``{fig-alt="..."}`` on images, smart quotes.
+    """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.attrs import attrs_plugin
+
+    md = (
+        MarkdownIt("commonmark", {"html": True, "typographer": True})
+        .enable(["table", "replacements", "smartquotes"])
+        .use(attrs_plugin)
+    )
+    md.core.ruler.push("heading_ids", _heading_ids)
+    md.add_render_rule("fence", _fence)
+    md.add_render_rule("image", _image)
+    env: dict = {}
+    body = md.render(text, env)
+    body = re.sub(r"<p>\s*(<figure\b.*?</figure>)\s*</p>", r"\1", body, flags=re.S)
+    return body, env.get("headings", [])

@@ -1,0 +1,442 @@
+"""The report's tables as data: each builder returns a :class:`Table`, never markup."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.comparison import COMPARISONS
+from analysis.formatting import (
+    COMPARISON_LABELS,
+    STATUS_TEXT,
+    dot_symbols,
+    dot_words,
+    format_change,
+    format_observation,
+    format_value,
+    ordinal,
+    sentence_case,
+)
+from analysis.pack import Pack, pack_revisions, suppressed_values
+from analysis.results import IndicatorResult
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A symbol with the words it stands for: an arrow and tick, an SPC badge.
+
+    ``str(mark)`` is the plain-text form (``↑ ✗ up, worse``), so a table of
+    marks reads the same in a CSV or a terminal. ``tone`` is ``better``,
+    ``worse``, ``same``, ``neutral`` or ``muted``; ``kind`` is ``dot`` (an
+    arrow and tick or cross) or ``badge`` (a word in a box, with an optional
+    round ``icon`` letter as NHS Making Data Count draws them). ``title``
+    says more (a hover hint; the key on the page says it too).
+    """
+
+    words: str
+    symbol: str = ""
+    tone: str = "muted"
+    kind: str = "dot"
+    icon: str = ""
+    title: str = ""
+
+    def __str__(self) -> str:
+        lead = self.symbol or self.icon
+        return f"{lead} {self.words}".strip()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table for a page: cells (text or :class:`Mark`), a caption, and which column heads rows.
+
+    ``numeric`` names columns to align right. Use :meth:`to_frame` for the
+    plain-text cells (for a CSV or a spreadsheet).
+    """
+
+    frame: pd.DataFrame
+    caption: str
+    row_header: str | None = None
+    numeric: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The cells as plain text."""
+        return self.frame.map(lambda v: "" if v is None else str(v))
+
+    @property
+    def empty(self) -> bool:
+        """True when the table has no rows."""
+        return self.frame.empty
+
+
+def dot_mark(direction: str, judgement: str) -> Mark:
+    """An arrow and tick or cross with its words (``↑ ✗`` / ``up, worse``)."""
+    tone = judgement.replace("/", "") if direction else "muted"
+    return Mark(dot_words(direction, judgement), dot_symbols(direction, judgement), tone or "muted")
+
+
+SIGNAL_WORDS = {
+    "special_cause_improvement": ("Improvement", "better", "special-cause variation, improvement"),
+    "special_cause_concern": ("Concern", "worse", "special-cause variation, concern"),
+    "special_cause_neutral": ("Change", "neutral", "special-cause variation"),
+    "common_cause": ("Common cause", "muted", "common-cause variation (noise)"),
+    "too_short": ("Too short", "muted", "too few points for SPC"),
+}
+ASSURANCE_WORDS = {
+    "consistently_passing": ("Passing", "better", "P",
+                             "the process limits are all on the right side of the target: "
+                             "it will consistently meet it"),
+    "consistently_failing": ("Failing", "worse", "F",
+                             "the process limits are all on the wrong side of the target: "
+                             "it will not meet it without a change in the process"),
+    "hit_or_miss": ("Hit or miss", "neutral", "?",
+                    "the target lies between the process limits: it will be met in some "
+                    "periods and missed in others"),
+    "no_target": ("Not assessed", "muted", "",
+                  "no numeric target on this measure (or no better direction) to judge "
+                  "assurance against"),
+}  # fmt: skip
+
+
+def _variation_letter(signal: str, better: str | None) -> str:
+    """H or L for a special cause (higher or lower than expected), a dash for noise."""
+    if signal == "common_cause":
+        return "\u2013"
+    if signal in ("special_cause_improvement", "special_cause_concern") and better:
+        high = (better == "high") == (signal == "special_cause_improvement")
+        return "H" if high else "L"
+    return ""
+
+
+def signal_mark(result: IndicatorResult) -> Mark | str:
+    """The SPC signal as a badge with its H / L / dash icon (text, not colour alone)."""
+    signal = result.spc.signal
+    if signal not in SIGNAL_WORDS:
+        return ""
+    words, tone, title = SIGNAL_WORDS[signal]
+    if result.spc.rule:
+        title += f"; rule: {result.spc.rule.replace('_', ' ')}"
+    icon = _variation_letter(signal, result.indicator.better)
+    return Mark(words, tone=tone, kind="badge", icon=icon, title=title)
+
+
+def assurance_mark(result: IndicatorResult) -> Mark:
+    """SPC assurance against the target as a badge with its P / F / ? icon."""
+    found = ASSURANCE_WORDS.get(result.spc.assurance)
+    if found is None:
+        return Mark("n/a", tone="muted", kind="badge", title="too few points for SPC")
+    words, tone, icon, title = found
+    return Mark(words, tone=tone, kind="badge", icon=icon, title=title)
+
+
+def target_text(result: IndicatorResult) -> str:
+    """The year's target as printed: ``516``, ``70%``, ``Decrease on last year``."""
+    target, ind = result.target, result.indicator
+    if target is None:
+        return "No target recorded"
+    if target.rule == "value":
+        count = target.count if target.count is not None else math.nan
+        return target.text or format_value(target.value, ind, count)
+    return target.describe
+
+
+def rank_text(result: IndicatorResult) -> str:
+    """``D: 152nd of 152 (2016-17)``: LAIT's quartile band and the national rank, 1 = best."""
+    found = result.rank
+    if found is None:
+        return ""
+    if found["rank"] is None:
+        why = "a count" if result.indicator.unit == "count" else "context measure"
+        return f"Not ranked ({why})"
+    band = f"{found['quartile']}: " if found["quartile"] not in ("", "-") else ""
+    return f"{band}{ordinal(found['rank'])} of {found['of']} ({found['period']})"
+
+
+def year_end_text(result: IndicatorResult) -> str:
+    """The projected year-end outturn with its interval (``10,860 (9,900 to 11,800)``), or ''."""
+    ye = result.year_end
+    if ye is None or ye.estimate is None or math.isnan(ye.estimate):
+        return ""
+    ind = result.indicator
+    if math.isnan(ye.lower):
+        return format_value(ye.estimate, ind)
+    return (
+        f"{format_value(ye.estimate, ind)} ({format_value(ye.lower, ind)} to "
+        f"{format_value(ye.upper, ind)})"
+    )
+
+
+def current_text(result: IndicatorResult) -> str:
+    """The current figure as printed (``531 (185.6)``), or '' when there is none."""
+    return format_observation(result.current, result.indicator) if result.reported else ""
+
+
+def overview_table(pack: Pack) -> Table:
+    """The scorecard as the papers' appendix table: value, target, arrows and SPC, with words."""
+    year = pack.quarter.year().label
+    rows = []
+    for r in (pack.results[i] for i in pack.reported):
+        row = {
+            "Indicator": r.indicator.short_title,
+            "Better to be": (r.indicator.better or "context").capitalize(),
+            "Period": r.current.period.label,
+            "Value": current_text(r),
+            f"Target {year}": target_text(r),
+        }
+        for comp in r.comparisons:
+            row[f"vs {COMPARISON_LABELS[comp['comparison']].lower()}"] = dot_mark(
+                comp["direction"], comp["judgement"]
+            )
+        row["SPC signal"] = signal_mark(r)
+        row["SPC assurance"] = assurance_mark(r)
+        row["National quartile (rank)"] = rank_text(r)
+        row["Year-end projection"] = year_end_text(r)
+        row["Exception"] = "Yes" if r.exception else "No"
+        rows.append(row)
+    return Table(
+        pd.DataFrame(rows),
+        f"Scorecard, {pack.quarter.label}",
+        row_header="Indicator",
+        numeric=("Value",),
+    )
+
+
+def not_reported_table(pack: Pack) -> Table:
+    """Catalogue indicators with no figure this quarter, and when one is expected."""
+    rows = []
+    for r in (pack.results[i] for i in pack.not_reported):
+        ind = r.indicator
+        latest = [(p, o) for p, o in r.history if o is not None and not o.missing]
+        rows.append(
+            {
+                "Indicator": ind.short_title,
+                "Frequency": ind.frequency,
+                "Latest figure": f"{format_observation(latest[-1][1], ind)} ({latest[-1][0].label})"
+                if latest
+                else "none in the last two years",
+                "Why not shown": "annual: next figure at year-end"
+                if ind.frequency == "annual"
+                else "no figure for this quarter yet",
+            }
+        )
+    return Table(pd.DataFrame(rows), f"No figure for {pack.quarter.label}", "Indicator")
+
+
+def history_table(result: IndicatorResult) -> Table:
+    """The papers' history table: earlier year-ends, this year's quarters or months, target."""
+    cells = {}
+    for p, obs in result.history:
+        label = f"{p.label} (year-end)" if p.freq == "year" else p.label
+        cells[label] = format_observation(obs, result.indicator)
+    cells[f"Target {result.quarter.year().label}"] = target_text(result)
+    return Table(
+        pd.DataFrame([cells]),
+        f"{result.indicator.short_title}: history",
+        numeric=tuple(cells),
+    )
+
+
+def _baseline_cells(result: IndicatorResult, row: dict) -> tuple[str, str]:
+    ind, target = result.indicator, result.target
+    count_target = (
+        row["comparison"] == "target" and target is not None and target.rule == "value"
+        and target.value is None and target.count is not None
+    )  # fmt: skip
+    numbers = row.get("basis") == "number" or count_target  # counts, not rates
+    base, change = row["baseline_value"], row["change"]
+    if numbers:
+        shown = "" if math.isnan(base) else f"{base:,.0f}"
+        return shown or "n/a", "" if math.isnan(change) else f"{change:+,.0f}"
+    return format_value(base, ind) or "n/a", format_change(change, ind)
+
+
+def dot_table(result: IndicatorResult) -> Table:
+    """Direction of travel for one indicator: each comparison with its baseline and change."""
+    rows = []
+    for row in result.comparisons:
+        base, change = _baseline_cells(result, row)
+        rows.append(
+            {
+                "Compared with": COMPARISON_LABELS[row["comparison"]],
+                "Baseline period": row["baseline_period"],
+                "Baseline": base,
+                "Change": change,
+                "Direction of travel": dot_mark(row["direction"], row["judgement"]),
+                "Note": row["note"] if isinstance(row["note"], str) else "",
+            }
+        )
+    return Table(
+        pd.DataFrame(rows),
+        f"{result.indicator.short_title}: direction of travel",
+        row_header="Compared with",
+        numeric=("Baseline", "Change"),
+    )
+
+
+def backtest_table(pack: Pack) -> Table:
+    """Each reported indicator's forecast method and its measured past accuracy."""
+    from analysis.sentences import forecast_note, method_words
+
+    rows = []
+    for r in (pack.results[i] for i in pack.reported):
+        fan = r.forecast
+        if fan is None:
+            continue
+        shown = fan.ok and not math.isnan(fan.mase)
+        rows.append(
+            {
+                "Indicator": r.indicator.short_title,
+                "Method": sentence_case(method_words(fan.method)) if fan.method else "none",
+                "Points used": str(fan.n_points),
+                "MASE (error ÷ typical one-step change)": f"{fan.mase:.2f}" if shown else "",
+                "Past outcomes inside the 80% interval": f"{fan.coverage:.0%}"
+                if fan.ok and not math.isnan(fan.coverage)
+                else "",
+                "Note": forecast_note(fan),
+            }
+        )
+    return Table(
+        pd.DataFrame(rows), "Forecast back-tests (rolling origin)", row_header="Indicator"
+    )
+
+
+def neighbour_table(pack: Pack) -> Table:
+    """The statistical neighbours, their rank and closeness."""
+    c = pack.data.council
+    frame = pd.DataFrame(
+        [
+            {"Rank": str(a.rank or ""), "Council": a.name, "Code": a.area_code,
+             "Closeness": a.closeness or ""}  # fmt: skip
+            for a in c.neighbours
+        ]
+    )
+    return Table(frame, "Statistical neighbours", row_header="Council")
+
+
+def validation_table(pack: Pack) -> Table:
+    """The values files read: rows, indicators and areas in each."""
+    v = pack.data.values
+    files = sorted(set(v["file"]))
+    frame = pd.DataFrame(
+        [
+            {
+                "File": Path(f).name,
+                "Rows": f"{int((v['file'] == f).sum()):,}",
+                "Indicators": str(v.loc[v["file"] == f, "indicator_id"].nunique()),
+                "Areas": str(v.loc[v["file"] == f, "area_code"].nunique()),
+            }
+            for f in files
+        ]
+    )
+    return Table(frame, "Values files read", row_header="File", numeric=("Rows",))
+
+
+def revisions_table(pack: Pack) -> Table:
+    """The council's revised figures: first published and latest, with sources."""
+    rev = pack_revisions(pack)
+    frame = pd.DataFrame(
+        {
+            "Indicator": [pack.indicator(i).short_title for i in rev["indicator_id"]],
+            "Period": rev["period"],
+            "First published": rev["first_value"].map(lambda x: f"{x:,.1f}"),
+            "Source": rev["first_source"],
+            "Latest": rev["latest_value"].map(lambda x: f"{x:,.1f}"),
+            "Latest source": rev["latest_source"],
+            "Change": rev["change"].map(lambda x: f"{x:+,.1f}"),
+        }
+    )
+    return Table(frame, "Revised figures", numeric=("First published", "Latest", "Change"))
+
+
+def withheld_table(pack: Pack) -> Table:
+    """Values withheld by their publisher, with the marker as published."""
+    sup = suppressed_values(pack)
+    c = pack.data.council
+    names = {a.area_code: a.name for a in [c.council, c.england, *c.neighbours]}
+    frame = pd.DataFrame(
+        {
+            "Indicator": sup["indicator_id"].map(lambda i: pack.indicator(i).short_title),
+            "Area": sup["area_code"].map(lambda code: names.get(code, code)),
+            "Period": sup["period"],
+            "Shown as": [
+                f"{count:,.0f}, the number only (no rate published)"
+                if pd.notna(count)
+                else STATUS_TEXT.get(status, status)
+                for status, count in zip(sup["status"], sup["count"], strict=True)
+            ],
+            "Source": sup["source"],
+        }
+    )
+    return Table(frame, "Withheld values")
+
+
+def comparison_columns() -> list[str]:
+    """The overview's direction-of-travel column headings, in order."""
+    return [f"vs {COMPARISON_LABELS[c].lower()}" for c in COMPARISONS]
+
+
+def _year_span(years: list[int]) -> str:
+    from analysis.periods import Period
+
+    first, last = (Period(fy, "year").label for fy in (min(years), max(years)))
+    return first if first == last else f"{first} to {last}"
+
+
+def _with_data(part: pd.DataFrame, size: int) -> str:
+    computed = part[part.get("method", pd.Series("", index=part.index)) != "printed"]
+    n = computed["n"].dropna().astype(int) if "n" in computed else pd.Series(dtype=int)
+    if not len(n):
+        return "as printed"
+    if n.min() != n.max():
+        return f"{n.min()} to {n.max()} of {size}"
+    return f"{n.max()} of {size}"
+
+
+def neighbour_years(pack: Pack) -> tuple[pd.DataFrame, str]:
+    """Which neighbour model gives the neighbour figures for which years, and how many had data.
+
+    Returns the table's rows and a note on figures printed in the papers (or '').
+    """
+    import re
+
+    from analysis.loading import SN_CODE
+    from analysis.series import period_of
+
+    c = pack.data.council
+    sn = pack.values[(pack.values["area_code"] == SN_CODE) & pack.values["value"].notna()]
+    years = sorted({period_of(p).fy for p in sn["period"]})
+    if not years:
+        return pd.DataFrame(), ""
+    found = re.search(r"(19|20)\d{2}", c.neighbour_model)
+    published = int(found.group(0)) if found else min(years)
+    rows = []
+    for when, ys in (
+        ("before", [y for y in years if y < published]),
+        ("after", [y for y in years if y >= published]),
+    ):
+        if not ys:
+            continue
+        part = sn[[period_of(p).fy in ys for p in sn["period"]]]
+        rows.append(
+            {
+                "Years": _year_span(ys),
+                "Neighbour list": c.neighbour_model,
+                "Neighbours with data": _with_data(part, len(c.neighbours)),
+                "Note": "applied to years before the model was published, so that every year "
+                "is compared with the same councils"
+                if when == "before"
+                else "the model in force",
+            }
+        )
+    printed = pack.values[
+        (pack.values["area_code"] == SN_CODE) & (pack.values.get("method") == "printed")
+    ]
+    note = (
+        f"{len(printed)} neighbour figures are as printed in the papers (DfE's model of the "
+        "time), used where no neighbour in the list above has a figure."
+        if len(printed)
+        else ""
+    )
+    return pd.DataFrame(rows), note
