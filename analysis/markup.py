@@ -127,7 +127,7 @@ def page_html(
         f"<title>{esc(title)}</title>\n{styles}</head>\n<body>\n"
         '<a class="skip-link" href="#main">Skip to content</a>\n'
         f"<header>{nav}</header>\n"
-        f'<div class="page">{toc}<main id="main">\n{body}\n</main></div>\n'
+        f'<div class="page"><main id="main">\n{body}\n</main>{toc}</div>\n'
         f'<footer class="site-footer">{foot}</footer>\n</body>\n</html>\n'
     )
 

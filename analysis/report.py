@@ -140,7 +140,7 @@ def also_commented(pack: Pack) -> list:
     """Commentary written for indicators that are not exceptions this quarter."""
     blocks = []
     for r in pack.commented_results:
-        blocks += [Heading(r.indicator.short_title, 3), *commentary(r), *_service(r)]
+        blocks += [Heading(r.indicator.short_title, 3), *commentary(pack, r), *_service(r)]
     return blocks
 
 
@@ -235,10 +235,16 @@ def spc_chart(pack: Pack, item: str | IndicatorResult) -> Figure | None:
     return Figure(drawn)
 
 
-def commentary(item: IndicatorResult) -> list:
-    """The service's commentary as written (made safe), or a note that none was supplied."""
+def commentary(pack: Pack, item: IndicatorResult) -> list:
+    """The service's commentary as written (made safe), or a note that none was supplied.
+
+    With ``report.draft_commentary: replace`` the generated draft stands in its
+    place (see :func:`draft_commentary`), so this returns nothing.
+    """
     from analysis.commentary import NO_COMMENTARY, safe_markdown
 
+    if pack.data.council.draft_commentary == "replace":
+        return []
     found = item.commentary
     if found is None or found.is_empty:
         return [Paragraph(NO_COMMENTARY)]
@@ -261,7 +267,7 @@ def service_response(item: IndicatorResult) -> Markdown | None:
 
 
 def draft_commentary(pack: Pack, item: IndicatorResult) -> Paragraph | None:
-    """The generated draft paragraph (``report.draft_commentary`` in council.yml: below, off)."""
+    """The generated draft paragraph, unless ``report.draft_commentary`` in council.yml is off."""
     mode = pack.data.council.draft_commentary
     if mode == "off":
         return None

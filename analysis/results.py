@@ -260,28 +260,44 @@ def england_anchor(
     return bench if len(bench) else None
 
 
+def crossing_benchmark(
+    index: SeriesIndex, ind: Indicator, target: float | None, until: Period
+) -> tuple[float, str] | None:
+    """What the trend is asked to reach: the year's numeric target, else the neighbours' average."""
+    if target is not None:
+        return float(target), f"the {until.year().label} target"
+    bench = benchmark_series(index, ind, SN_CODE, until=until)
+    if bench.empty:
+        return None
+    latest = float(bench.iloc[-1])
+    return latest, f"the statistical-neighbour average ({latest:,.1f} in {bench.index[-1].label})"
+
+
 def crossing_for(
-    index: SeriesIndex, ind: Indicator, series: pd.Series, anchor: pd.Series | None = None
+    index: SeriesIndex,
+    ind: Indicator,
+    series: pd.Series,
+    target: float | None = None,
+    anchor: pd.Series | None = None,
 ):
-    """When the council's trend (pulled toward ``anchor``) reaches the neighbours' average."""
+    """When the council's trend (pulled toward ``anchor``) reaches its target or its neighbours."""
     from analysis.forecasting import forecast_crossing
 
     observed = series.dropna()
     if ind.better is None or observed.empty:
         return None
-    bench = benchmark_series(index, ind, SN_CODE, until=series.index[-1])
-    if bench.empty:
+    found = crossing_benchmark(index, ind, target, series.index[-1])
+    if found is None:
         return None
     return forecast_crossing(
         observed,
-        float(bench.iloc[-1]),
+        found[0],
         better=ind.better,
         horizon=HORIZON[series.index[-1].freq],
         level=LEVEL,
         breaks=[b.period for b in ind.breaks],
         benchmark_mode="hold",
-        benchmark_name=f"the statistical-neighbour average "
-        f"({bench.iloc[-1]:,.1f} in {bench.index[-1].label})",
+        benchmark_name=found[1],
         anchor=anchor,
         anchor_name="England",
     )
@@ -518,7 +534,9 @@ def build_result(ctx: Context, ind: Indicator) -> IndicatorResult:
         series=series,
         spc=spc,
         forecast=forecast_for(ind, series, anchor),
-        crossing=crossing_for(ctx.index, ind, series, anchor) if len(series) else None,
+        crossing=crossing_for(ctx.index, ind, series, numeric_target, anchor)
+        if len(series)
+        else None,
         year_end=year_end_for(ctx.index, ind, code, series, numeric_target, anchor),
         rank=national_rank(ctx.ranks, ind.id, code, ctx.quarter),
         reasons=tuple(reasons),

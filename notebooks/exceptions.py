@@ -8,7 +8,6 @@
 #     name: python3
 # ---
 
-
 # %% tags=["parameters"]
 quarter: str = ""  # financial-year quarter to report, e.g. 2017-18 Q2 (empty for the latest)
 project: str = "."  # project folder holding data/ and reports/
@@ -40,7 +39,7 @@ for r in pack.exception_results:
     show(report.chart(pack, r))
     show(section("What the figures say", report.what_the_figures_say(r)))
     show(report.spc_chart(pack, r))
-    show(section("Commentary", report.commentary(r)))
+    show(section("Commentary", report.commentary(pack, r)))
     show(section("Service response", report.service_response(r)))
     show(section("Draft commentary (generated)", report.draft_commentary(pack, r)))
     show(section("Notes about the data", report.data_notes(r)))

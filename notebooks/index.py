@@ -8,7 +8,6 @@
 #     name: python3
 # ---
 
-
 # %% tags=["parameters"]
 quarter: str = ""  # financial-year quarter to report, e.g. 2017-18 Q2 (empty for the latest)
 project: str = "."  # project folder holding data/ and reports/

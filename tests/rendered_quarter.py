@@ -10,7 +10,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 QUARTER = "2017-18 Q2"
 SLUG = "2017-18-Q2"
-_DONE: dict[tuple[Path, str, bool], Path] = {}
+_DONE: dict[tuple[Path, str, bool, str], Path] = {}
 
 
 def outturn_command() -> list[str]:
@@ -19,23 +19,23 @@ def outturn_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "analysis.cli"]
 
 
-def render_project(base: Path, quarter: str = QUARTER, published: bool = False) -> Path:
-    """Copy ``data/`` into ``base/project`` and run ``outturn run --project`` there once."""
-    key = (base, quarter, published)
+def copy_project(dest: Path) -> Path:
+    """A copy of the bundled project's data/ in ``dest`` (the notebooks come from outturn)."""
+    shutil.copytree(REPO / "data", dest / "data")
+    return dest
+
+
+def render_project(
+    base: Path, quarter: str = QUARTER, published: bool = False, engine: str = "python"
+) -> Path:
+    """Copy ``data/`` into a project under ``base`` and run ``outturn run --project`` there once."""
+    key = (base, quarter, published, engine)
     if key in _DONE:
         return _DONE[key]
-    project = base / ("published" if published else "internal")
-    shutil.copytree(REPO / "data", project / "data")
-    cmd = [
-        *outturn_command(),
-        "run",
-        "--quarter",
-        quarter,
-        "--project",
-        str(project),
-        "--engine",
-        "python",
-    ] + (["--published"] if published else [])
+    name = f"{'published' if published else 'internal'}-{engine}-{quarter.replace(' ', '-')}"
+    project = copy_project(base / name)
+    cmd = [*outturn_command(), "run", "--quarter", quarter, "--project", str(project),
+           "--engine", engine] + (["--published"] if published else [])  # fmt: skip
     result = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=project)
     if result.returncode != 0:
         raise RuntimeError(f"outturn run failed:\n{result.stdout}\n{result.stderr}")

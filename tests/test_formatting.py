@@ -69,12 +69,3 @@ def test_number_without_its_rate_is_shown_with_a_note():
     plans = make_indicator(unit="count", decimals=0)
     assert format_value(float("nan"), plans, 356.0) == "356"
     assert format_value(float("nan"), cla, float("nan"), "c") != ""  # withheld: said so
-
-
-def test_unranked_count_says_why():
-    from pathlib import Path
-
-    from analysis.report import open_pack, rank_text
-
-    pack = open_pack(Path(__file__).resolve().parents[1], "2017-18 Q3")
-    assert rank_text(pack, "cp_plans") == "Not ranked (a count)"

@@ -1,24 +1,18 @@
 """The statistical neighbours' range: computed from the ten councils, shaded on the chart."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from analysis import charts
-from analysis.pack import neighbour_range
-from analysis.report import indicator_chart, neighbour_years, open_pack
-
-REPO = Path(__file__).resolve().parents[1]
+from analysis import charts, report
 
 
 @pytest.fixture(scope="module")
-def pack():
-    return open_pack(REPO, "2017-18 Q2")
+def pack(q2):
+    return q2
 
 
 def test_cin_neighbour_range_2016_17_is_lowest_and_highest_of_the_ten(pack):
-    band = neighbour_range(pack, "cin").set_index("period")
+    band = pack.result("cin").band.set_index("period")
     row = band.loc["2016-17"]
     # children in need per 10,000 at 31 March 2017 (DfE, EES): lowest of Blackpool's ten
     # April 2021 neighbours 381.1, highest 660.6 (checked against the neighbours' rows below)
@@ -58,46 +52,7 @@ def test_band_is_a_shaded_layer_under_the_lines():
 
 
 def test_exception_chart_says_what_the_band_is(pack):
-    html = indicator_chart(pack, "cin")
-    assert "Shaded band: the range of the statistical neighbours" in html
-    assert "statistical neighbours&#x27; range, 381.1 to 660.6 in 2016-17" in html
-
-
-def test_neighbour_years_says_which_model_covers_which_years(pack):
-    table = neighbour_years(pack)
-    assert '<th scope="row">2012-13 to 2020-21</th><td>DfE CSC SN model April 2021</td>' in table
-    assert "applied to years before the model was published" in table
-    assert '<th scope="row">2021-22 to 2022-23</th>' in table
-
-
-def test_rank_shown_is_the_latest_year_ended_by_the_quarter(pack):
-    from analysis.report import rank_sentence, rank_text
-
-    # at 2017-18 Q2 (September 2017) the latest national year is 2016-17: Blackpool had the
-    # highest looked-after rate of the 152 councils, so it ranks last (1 = best, lower is better)
-    assert rank_text(pack, "cla") == "D: 152nd of 152 (2016-17)"
-    sentence = rank_sentence(pack, "cla")
-    assert "ranked 152nd of 152 councils in 2016-17 (1 = best), quartile band D" in sentence
-    assert rank_text(pack, "contacts") == ""  # a local measure: DfE publishes no ranking
-
-
-def test_rank_before_any_published_year_is_blank_and_ordinals_read_right():
-    from analysis.report import _ordinal, rank_text
-
-    early = open_pack(REPO, "2015-16 Q2")
-    assert rank_text(early, "cla") == ""  # the first ranked year, 2015-16, ends after Q2
-    assert rank_text(early, "cp_second_plan") == "D: 142nd of 150 (2014-15)"
-    assert [_ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111, 152)] == [
-        "1st",
-        "2nd",
-        "3rd",
-        "4th",
-        "11th",
-        "12th",
-        "13th",
-        "21st",
-        "22nd",
-        "101st",
-        "111th",
-        "152nd",
-    ]
+    figure = report.chart(pack, "cin")
+    assert figure.caption == "Shaded band: the range of the statistical neighbours, lowest to highest."
+    description = figure.chart.to_dict()["description"]
+    assert "statistical neighbours' range, 381.1 to 660.6 in 2016-17" in description

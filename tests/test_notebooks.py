@@ -9,7 +9,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from analysis.rendering import PAGES
+from analysis.site import DEFAULT_PAGES as PAGES
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = [name for name, _ in PAGES]

@@ -9,7 +9,8 @@ import pytest
 
 from analysis import cli
 from analysis.config import project_paths
-from analysis.report import exception_section, open_pack
+from analysis.display import to_markdown
+from analysis.report import commentary, open_pack
 from analysis.validation import inspect_project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -218,16 +219,16 @@ def test_missing_commentary_is_not_an_error_and_says_so(capsys, project):
     assert code == 0, out
     pack = open_pack(project, "2017-18 Q2")
     assert "cla" in pack.exceptions
-    section = exception_section(pack, "cla")
-    assert "No commentary supplied" in section
-    assert "No commentary supplied" not in exception_section(pack, "cin")
+    assert "No commentary supplied" in to_markdown(commentary(pack, pack.result("cla")))
+    assert "No commentary supplied" not in to_markdown(commentary(pack, pack.result("cin")))
 
 
 def test_missing_commentary_folder_is_not_an_error(project):
     shutil.rmtree(project / "data" / "commentary" / "2017-18-Q2")
     pack = open_pack(project, "2017-18 Q2")
     assert pack.commentary == {}
-    assert "No commentary supplied" in exception_section(pack, "early_help_assessments")
+    found = commentary(pack, pack.result("early_help_assessments"))
+    assert "No commentary supplied" in to_markdown(found)
 
 
 @pytest.mark.parametrize(

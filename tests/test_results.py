@@ -1,0 +1,121 @@
+"""Tests for analysis.results: one computed result per indicator, read by every page and file."""
+
+import pytest
+from test_comparison import make_indicator
+
+from analysis import narrative, report
+from analysis.results import projection_measure
+
+
+@pytest.mark.parametrize(
+    ("unit", "measure", "expected"),
+    [
+        ("count", "flow", "flow"),  # contacts in the month add up to the year's contacts
+        ("rate_per_10k", "flow", "flow"),
+        ("percent", "flow", None),  # this month's share has no year-end of its own
+        ("percent", "cumulative_ytd", "cumulative_ytd"),  # reviewed so far builds up
+        ("percent", "ratio_ytd", "snapshot"),  # share in time so far: a level
+        ("rate_per_10k", "snapshot", "snapshot"),
+    ],
+)
+def test_projection_measure_follows_unit_and_measure(unit, measure, expected):
+    assert projection_measure(make_indicator(unit=unit, measure=measure)) == expected
+
+
+def test_no_percentage_is_projected_above_100(q3):
+    # in-month percentages (contacts to referral 45%) once summed to a 540% "year-end"
+    for ind_id in q3.reported:
+        ye = q3.result(ind_id).year_end
+        if ye is not None and q3.indicator(ind_id).unit == "percent":
+            assert ye.estimate <= 100
+    assert q3.result("contacts_to_referral").year_end is None
+
+
+def test_contacts_year_end_is_the_run_rate_of_the_months_so_far(q3):
+    # April-December 2017: 8,145 contacts in nine months, so 10,860 over twelve
+    ye = q3.result("contacts").year_end
+    assert ye.method == "run_rate"
+    assert ye.estimate == pytest.approx(10860.0)
+    assert ye.lower < 10860 < ye.upper
+
+
+def test_repeat_cp_plans_year_to_date_share_is_projected_as_a_level(pack_2015_q2):
+    ye = pack_2015_q2.result("cp_second_plan").year_end
+    # 17.1% at September, year to date; it was projected to 34.2% when treated as a running total
+    assert ye.estimate == pytest.approx(17.1, abs=3.0)
+    assert 0 <= ye.lower < 17.1 < ye.upper <= 100
+
+
+def test_spc_chart_is_left_out_when_too_short_the_reason_is_already_listed(pack_2015_q2):
+    assert report.spc_chart(pack_2015_q2, "reviews_completed") is None
+    said = narrative.what_the_figures_say(pack_2015_q2.result("reviews_completed"))
+    assert any("Too few points for SPC" in s for s in said)
+    assert report.spc_chart(pack_2015_q2, "cla") is not None  # a long enough series gets one
+
+
+def test_year_end_sentence_uses_the_indicators_own_format(q3, pack_2015_q2):
+    text = narrative.year_end_words(q3.result("contacts"))
+    # 8,145 contacts in April-December 2017, run rate over twelve months: whole contacts
+    assert text.startswith("Projected 2017-18 year-end: 10,860 (80% interval 10,176 to 11,544;")
+    assert "The target of 10,200 lies within the interval." in text
+    reviews = narrative.year_end_words(pack_2015_q2.result("reviews_completed"))
+    assert "64.2% (80% interval 55.9% to 72.5%" in reviews
+    assert "last year's 54.8%" in reviews
+
+
+def test_sentences_name_methods_in_words_never_by_code(q3, pack_2015_q2):
+    text = " ".join(narrative.what_the_figures_say(q3.result("cla")))
+    assert "ses_anchored" not in text and "ses " not in text
+    assert "(average change on 9 points" in text
+    early = " ".join(narrative.what_the_figures_say(pack_2015_q2.result("cla")))
+    assert "Forecast: smoothed level on 6 points;" in early
+    assert not __import__("re").search(r"\bses\b", early)
+
+
+def test_a_forecast_whose_own_back_test_missed_is_not_drawn(q3):
+    result = q3.result("cla")
+    fan = result.forecast
+    # the looked-after rate climbed 152 -> 192: the level methods held 1 of 17 past outcomes,
+    # and even the best that replaced them (average change) held only 8 of 17
+    assert (fan.method, round(fan.coverage, 3), fan.n_outcomes) == ("drift", 0.471, 17)
+    assert not result.forecast_drawn
+    assert report._fan_frame(result) is None
+    text = " ".join(narrative.what_the_figures_say(result))
+    assert "No forecast shown: past forecasts of this series" in text
+    assert "only 47% of 17 past outcomes fell inside the 80% interval" in text
+    assert "simulated paths" not in text  # no crossing from the same unreliable trend
+
+
+def test_a_forecast_that_held_up_is_drawn(pack_2015_q2):
+    result = pack_2015_q2.result("cla")
+    fan = result.forecast
+    assert fan.coverage == 1.0 and fan.n_outcomes == 6  # too few outcomes to judge, and fine
+    assert result.forecast_drawn and report._fan_frame(result) is not None
+
+
+def test_count_only_month_reads_spc_at_its_quarter(q3):
+    # December 2017: 537 children, no rate. SPC and the forecast read the quarterly rates,
+    # whose latest is 2017-18 Q2 (185.6): one reading, on every page and in scorecard.csv
+    result = q3.result("cla")
+    assert result.current.period.label == "Dec 2017" and result.current.missing
+    assert (result.spc.signal, result.spc.period) == ("special_cause_concern", "2017-18 Q2")
+    card = q3.scorecard[q3.scorecard.indicator_id == "cla"]
+    assert set(card.signal) == {"special_cause_concern"}
+
+
+def test_unreported_indicators_keep_a_result_with_no_judgement(q2):
+    for ind_id in q2.not_reported:
+        result = q2.result(ind_id)
+        assert not result.reported and result.comparisons == () and not result.exception
+    assert set(q2.reported) | set(q2.not_reported) == set(q2.data.catalogue)
+
+
+def test_scorecard_rows_come_from_the_results(q3):
+    card = q3.scorecard
+    assert list(dict.fromkeys(card.indicator_id)) == q3.reported
+    for ind_id in q3.reported:
+        r = q3.result(ind_id)
+        rows = card[card.indicator_id == ind_id]
+        assert list(rows.comparison) == [c["comparison"] for c in r.comparisons]
+        assert set(rows.exception) == {r.exception}
+        assert set(rows.assurance) == {r.spc.assurance}
