@@ -101,7 +101,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.errors import DataError, OutturnError, PeriodError
+from analysis.errors import DataError, ForecastError, PeriodError
 from analysis.periods import Period, format_period, parse_period, period_style
 
 MIN_POINTS = 5
@@ -147,10 +147,6 @@ FORECAST_COLUMNS = [
 """Columns of ``reports/<quarter>/forecasts.csv``."""
 MARKERS = {"", "c", "x", "z", "u", "k", "low", "-", ":", ".."}
 """Published markers for a withheld value: read as a gap."""
-
-
-class ForecastError(OutturnError, ValueError):
-    """Raised when a forecast is asked for with an impossible argument or input."""
 
 
 # --- series handling -----------------------------------------------------------------------
