@@ -22,16 +22,9 @@ LEVEL = 80
 
 def unreliable(fc) -> str:  # noqa: ANN001 - a forecasting.Forecast
     """Say why a forecast should not be drawn (its own back-test missed too often), or ''."""
-    from analysis.forecasting import failed_backtest
+    from analysis.sentences import unreliable_reason
 
-    if fc is None or not fc.ok:
-        return ""
-    if failed_backtest(fc.coverage, fc.n_outcomes):
-        return (
-            f"only {fc.coverage:.0%} of {fc.n_outcomes} past outcomes fell inside the "
-            f"{fc.level:g}% interval, so a fan would claim a certainty the data does not support"
-        )
-    return ""
+    return "" if fc is None else unreliable_reason(fc)
 
 
 def improvement(ind: Indicator) -> str | None:

@@ -249,6 +249,7 @@ def _benchmark(pack: Pack, ind: Indicator) -> tuple[float, str] | None:
 
 def crossing_sentence(pack: Pack, indicator_id: str) -> str:
     """Say when the trend is expected to reach the target (or the neighbour average)."""
+    from analysis import sentences
     from analysis.forecasting import forecast_crossing
     from analysis.insights import unreliable
 
@@ -256,7 +257,11 @@ def crossing_sentence(pack: Pack, indicator_id: str) -> str:
     if found is not None and unreliable(getattr(found, "fan", None)):
         return ""  # the series' own back-test says its forecasts missed too often
     if found is not None and getattr(found, "crossing", None) is not None:
-        return "" if found.crossing.case == "no_forecast" else found.crossing.sentence
+        return (
+            ""
+            if found.crossing.case == "no_forecast"
+            else sentences.crossing_sentence(found.crossing)
+        )
     ind = pack.indicator(indicator_id)
     bench = _benchmark(pack, ind)
     series = council_series(pack, indicator_id)
@@ -274,7 +279,7 @@ def crossing_sentence(pack: Pack, indicator_id: str) -> str:
         )
     except (OutturnError, ValueError):
         return ""
-    return "" if crossing.case == "no_forecast" else crossing.sentence
+    return "" if crossing.case == "no_forecast" else sentences.crossing_sentence(crossing)
 
 
 def draft_commentary(pack: Pack, indicator_id: str) -> str:

@@ -29,6 +29,7 @@ from analysis.pack import (
     neighbour_range,
     resolve_quarter,
 )
+from analysis.sentences import forecast_note
 from analysis.series import value_at
 from analysis.validation import load_project
 
@@ -366,19 +367,18 @@ def year_end_text(pack: Pack, indicator_id: str) -> str:
 
 def year_end_sentence(pack: Pack, indicator_id: str) -> str:
     """Say the projected year-end in the indicator's own format (``10,860``, ``64.2%``)."""
-    from analysis import forecasting
+    from analysis import sentences
 
     ye = pack.insight(indicator_id).year_end
     if ye is None:
         return ""
     ind = pack.indicator(indicator_id)
-    return forecasting.year_end_sentence(
-        ye, lambda v: format_value(v, ind), _note_in_words(ye.method, ye.note)
-    )
+    return sentences.year_end_sentence(ye, lambda v: format_value(v, ind))
 
 
 def insight_sentences(pack: Pack, indicator_id: str) -> str:
     """Say what the figures show beyond the arrows: SPC, year-end projection, benchmark crossing."""
+    from analysis import sentences
     from analysis.insights import unreliable
 
     found = pack.insight(indicator_id)
@@ -395,13 +395,13 @@ def insight_sentences(pack: Pack, indicator_id: str) -> str:
             items.append(
                 f"Forecast: {forecast_note(found.fan)}."
                 if found.fan.ok
-                else f"No forecast: {found.fan.note}."
+                else f"No forecast: {forecast_note(found.fan)}."
             )
     shaky = found.fan is not None and bool(unreliable(found.fan))
     if found.year_end is not None and not (shaky and found.year_end.method == found.fan.method):
         items.append(year_end_sentence(pack, indicator_id))
     if found.crossing is not None and not shaky:  # the same trend, extrapolated further
-        items.append(found.crossing.sentence)
+        items.append(sentences.crossing_sentence(found.crossing))
     lis = "".join(f"<li>{html.escape(t)}</li>" for t in items if t)
     return f'<h3>What the figures say</h3><ul class="insights">{lis}</ul>'
 
@@ -688,28 +688,13 @@ def suppressed_table(pack: Pack) -> str:
     return html_table(frame, caption="Withheld values")
 
 
-def forecast_note(fan) -> str:  # noqa: ANN001 - a forecasting.Forecast
-    """Return the forecast's note with its method named in words, not by its code."""
-    return _note_in_words(fan.method, fan.note)
-
-
-def _note_in_words(method: str | None, note: str | None) -> str:
-    from analysis.forecasting import method_words
-
-    note = note or ""
-    if method and note.startswith(f"{method} "):
-        words = method_words("ses" if method == "ses_anchored" else method)
-        note = words + note[len(method) :]  # the note itself says what it is pulled toward
-    return note
-
-
 def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
 def backtest_table(pack: Pack) -> str:
     """Each reported indicator's forecast method and its measured past accuracy."""
-    from analysis.forecasting import method_words
+    from analysis.sentences import method_words
 
     rows = []
     for ind_id in pack.reported:

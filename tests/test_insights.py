@@ -4,9 +4,11 @@ import re
 from pathlib import Path
 
 import pytest
-from test_comparison import make_indicator
+from forecast_series import ZIGZAG
+from test_comparison import make_index, make_indicator
 
-from analysis.insights import projection_measure
+from analysis.insights import england_anchor, insight_for, projection_measure
+from analysis.periods import Period
 from analysis.report import open_pack
 
 REPO = Path(__file__).resolve().parents[1]
@@ -126,3 +128,43 @@ def test_a_forecast_that_held_up_is_drawn():
     fan = pack.insight("cla").fan
     assert fan.coverage == 1.0 and fan.n_outcomes == 6  # too few outcomes to judge, and fine
     assert _fan_frame(pack, "cla") is not None
+
+
+# --- level forecasts pulled toward England -----------------------------------------------------
+
+
+def _index_with_england(unit: str):
+    ind = make_indicator(id="x", unit=unit, frequency="annual", measure="snapshot", better=None)
+    council = [("x", "E06000009", f"{2015 + i}-{16 + i}", v) for i, v in enumerate(ZIGZAG)]
+    england = [("x", "E92000001", f"{2015 + i}-{16 + i}", 40.0) for i in range(5)]
+    return make_index(council + england), ind
+
+
+@pytest.mark.parametrize(
+    ("unit", "method", "first"),
+    [("count", "ses", 12.784), ("rate_per_10k", "ses_anchored", 12.784 + 0.1 * (40 - 12.784))],
+)
+def test_insight_pulls_rates_toward_england_but_never_counts(unit, method, first):
+    index, ind = _index_with_england(unit)
+    ins = insight_for(index, ind, "E06000009", Period(2019, "year"), None)
+    assert ins.fan.method == method
+    assert ins.fan.frame["estimate"].iloc[0] == pytest.approx(first)
+
+
+def test_insight_takes_england_code_from_the_caller():
+    index, ind = _index_with_england("percent")
+    ins = insight_for(index, ind, "E06000009", Period(2019, "year"), None, england="E12000002")
+    assert ins.fan.method == "ses"  # no values for that code
+
+
+@pytest.mark.parametrize(
+    ("unit", "measure", "anchored"),
+    [("rate_per_10k", "snapshot", True), ("percent", "ratio_ytd", True),
+     ("percent", "flow", True), ("rate_per_10k", "flow", False),
+     ("percent", "cumulative_ytd", False), ("count", "snapshot", False)],
+)  # fmt: skip
+def test_quarterly_anchor_only_where_england_year_is_on_the_same_scale(unit, measure, anchored):
+    ind = make_indicator(id="x", unit=unit, measure=measure)
+    index = make_index([("x", "E92000001", "2016-17", 40.0)])
+    anchor = england_anchor(index, ind, Period(2017, "quarter", 2))
+    assert (anchor is not None) == anchored
