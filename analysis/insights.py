@@ -92,7 +92,7 @@ def spc_for(ind: Indicator, series: pd.Series, target: float | None) -> tuple:
     frame = xmr(
         series.to_numpy(), labels, improvement=improvement(ind), target=target, rebase=rebase
     )
-    return frame, variation(frame, unit=ind.unit, decimals=ind.decimals)
+    return frame, variation(frame)
 
 
 def benchmark_series(
@@ -241,9 +241,7 @@ def insight_for(
     anchor = england_anchor(index, ind, current, england or ENGLAND)
     series = analysis_series(index, ind, area, current)
     spc_frame, var = (
-        spc_for(ind, series, target)
-        if len(series)
-        else (None, {"signal": "too_short", "rule": "", "message": "No series for SPC."})
+        spc_for(ind, series, target) if len(series) else (None, {"signal": "too_short", "rule": ""})
     )
     observed = series.dropna()
     fan = (

@@ -211,13 +211,16 @@ def _pack_insight(pack: Pack, indicator_id: str):  # noqa: ANN202 (analysis.insi
 
 def spc_sentence(pack: Pack, indicator_id: str) -> str:
     """Describe the SPC reading of the latest point, when the series is long enough."""
+    from analysis import sentences
     from analysis.spc import TOO_SHORT, variation, xmr
 
     found = _pack_insight(pack, indicator_id)
+    ind = pack.indicator(indicator_id)
     if found is not None and getattr(found, "variation", None):
         signal = found.variation.get("signal")
-        return "" if signal in (TOO_SHORT, None) else str(found.variation.get("message", ""))
-    ind = pack.indicator(indicator_id)
+        if signal in (TOO_SHORT, None):
+            return ""
+        return sentences.spc_sentence(found.variation, ind.unit, ind.decimals)
     series = council_series(pack, indicator_id)
     if ind.breaks and len(series):
         since = max(b.period.start_date for b in ind.breaks)
@@ -225,10 +228,14 @@ def spc_sentence(pack: Pack, indicator_id: str) -> str:
     improvement = {"high": "increase", "low": "decrease"}.get(ind.better or "")
     try:
         frame = xmr(series.to_numpy(), list(series.index), improvement=improvement)
-        summary = variation(frame, unit=ind.unit, decimals=ind.decimals)
+        summary = variation(frame)
     except (OutturnError, ValueError):
         return ""
-    return "" if summary["signal"] == TOO_SHORT else str(summary["message"])
+    return (
+        ""
+        if summary["signal"] == TOO_SHORT
+        else sentences.spc_sentence(summary, ind.unit, ind.decimals)
+    )
 
 
 def _benchmark(pack: Pack, ind: Indicator) -> tuple[float, str] | None:

@@ -146,6 +146,7 @@ def add_signals(pack: Pack) -> pd.DataFrame:
     """
     from analysis.comparison import RULE_TEXT, exception_reasons
     from analysis.insights import analysis_series, spc_for
+    from analysis.sentences import spc_sentence
 
     card = pack.scorecard.copy()
     rule = pack.data.council.exception_rule
@@ -156,12 +157,12 @@ def add_signals(pack: Pack) -> pd.DataFrame:
         _, var = (
             spc_for(ind, series, pack.target_value(ind_id))
             if len(series)
-            else (None, {"signal": "too_short", "rule": "", "message": "No series for SPC."})
+            else (None, {"signal": "too_short", "rule": ""})
         )
         mask = card["indicator_id"] == ind_id
         card.loc[mask, "signal"] = var["signal"]
         card.loc[mask, "signal_rule"] = var.get("rule") or ""
-        card.loc[mask, "signal_note"] = var.get("message", "")
+        card.loc[mask, "signal_note"] = spc_sentence(var, ind.unit, ind.decimals)
         card.loc[mask, "assurance"] = var.get("assurance") or ""
         rows = card[mask].to_dict("records")
         met = exception_reasons(rows, rule, var["signal"], ind_id in pack.commentary)

@@ -382,7 +382,8 @@ def insight_sentences(pack: Pack, indicator_id: str) -> str:
     from analysis.insights import unreliable
 
     found = pack.insight(indicator_id)
-    items = [found.variation.get("message", "")]
+    ind = pack.indicator(indicator_id)
+    items = [sentences.spc_sentence(found.variation, ind.unit, ind.decimals)]
     if found.fan is not None:
         why_not = unreliable(found.fan)
         if why_not:

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from analysis import narrative
+from analysis import narrative, sentences
 from analysis.config import project_paths
 from analysis.loading import Commentary
 from analysis.pack import build_pack
@@ -137,7 +137,9 @@ def test_default_draft_mode_is_below(tmp_path):
 
 def test_spc_sentence_agrees_with_the_page_insight(pack):
     # The draft and "What the figures say" must not give two readings of one series.
-    assert narrative.spc_sentence(pack, "cla") == pack.insight("cla").variation["message"]
+    ind = pack.indicator("cla")
+    page = sentences.spc_sentence(pack.insight("cla").variation, ind.unit, ind.decimals)
+    assert narrative.spc_sentence(pack, "cla") == page
     assert narrative.spc_sentence(pack, "cla").startswith(
         "Special-cause concern: the latest value (185.6) is above the upper process limit"
     )

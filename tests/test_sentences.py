@@ -1,4 +1,4 @@
-"""Tests for analysis.sentences: what a reader reads about forecasts, crossings and year-ends."""
+"""Tests for analysis.sentences: what a reader reads about forecasts, crossings, year-ends, SPC."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from forecast_series import ANCHOR, FALLING, ZIGZAG, annual, monthly, quarterly
 from test_forecasting_papers import VALUES, at_frequency, catalogue_entry, paper_values
+from test_spc import CP_MONTHS, CP_SECOND_PLAN, _shift_series
 
 from analysis.forecasting import (
     MIN_POINTS,
@@ -21,10 +22,12 @@ from analysis.sentences import (
     crossing_sentence,
     forecast_note,
     method_words,
+    spc_sentence,
     unreliable_reason,
     year_end_note,
     year_end_sentence,
 )
+from analysis.spc import variation, xmr
 
 papers = pytest.mark.skipif(not VALUES.exists(), reason="bundled paper values not present")
 
@@ -272,3 +275,46 @@ def test_004_section_47_year_end_says_two_points_are_too_few():
     rolling = paper_values("s47_rate", "count").astype(float)
     ye = project_year_end(rolling, measure="rolling_12m", frequency="monthly")
     assert "only 2 comparable points; at least 5 are needed" in year_end_sentence(ye)
+
+
+# --- SPC ---------------------------------------------------------------------------------------
+
+
+def test_spc_common_cause_names_the_range_and_trial_limits():
+    summary = variation(xmr(CP_SECOND_PLAN, CP_MONTHS, improvement="decrease"))
+    text = spc_sentence(summary, unit="percent")
+    assert text.startswith(
+        "Common-cause variation: the latest value is within the expected range 12.8% to 24.6%."
+    )
+    assert "trial limits" in text
+    assert text.endswith("The limits are trial limits (6 points; they settle at 13 or more).")
+
+
+@pytest.mark.parametrize("n", [0, 1, 4, 5])
+def test_spc_short_series_says_too_few_points(n):
+    summary = variation(xmr(CP_SECOND_PLAN[:n], CP_MONTHS[:n]))
+    assert spc_sentence(summary) == f"Too few points for SPC ({n}; at least 6 needed)."
+
+
+def test_spc_without_a_series_says_so():
+    assert spc_sentence({"signal": "too_short", "rule": ""}) == "No series for SPC."
+
+
+def test_spc_special_cause_names_the_rule():
+    summary = variation(xmr(_shift_series(), improvement="decrease"))
+    assert spc_sentence(summary).startswith(
+        "Special-cause concern: the latest value (10.6) is part of a run of 7 or more points "
+        "above the mean 10.2."
+    )
+
+
+def test_spc_outside_limits_names_the_side():
+    frame = xmr(_shift_series() + [30], improvement="decrease", fix_after=12)
+    assert "is above the upper process limit 13.6" in spc_sentence(variation(frame))
+
+
+def test_spc_says_the_run_length_the_chart_was_computed_with():
+    frame = xmr(_shift_series(), improvement="decrease", run_length=6)
+    assert "is part of a run of 6 or more points above the mean" in spc_sentence(
+        variation(frame, run_length=6)
+    )
