@@ -36,6 +36,10 @@ class SPCError(OutturnError, ValueError):
     """Raised when an SPC chart cannot be drawn from the series or options given."""
 
 
+class ForecastError(OutturnError, ValueError):
+    """Raised when a forecast is asked for with an impossible argument or input."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input: where it is, what it is, how to fix it."""

@@ -156,12 +156,7 @@ def spc_sentence(result: IndicatorResult) -> str:
     spc = result.spc
     if not spc.judged:
         return ""
-    summary = {
-        "signal": spc.signal, "rule": spc.rule, "n_points": spc.n_points,
-        "trial_limits": spc.trial_limits, "period": spc.period, "value": spc.value,
-        "mean": spc.mean, "lpl": spc.lpl, "upl": spc.upl, "assurance": spc.assurance,
-    }  # fmt: skip
-    text = words(summary, result.indicator.unit, result.indicator.decimals)
+    text = words(spc.summary, result.indicator.unit, result.indicator.decimals)
     if spc.period and spc.period != _period(result):
         text += f" (SPC reads the latest point with a {_noun(result)}: {spc.period}.)"
     return text

@@ -60,6 +60,8 @@ class SPCReading:
     lpl: float | None = None
     upl: float | None = None
     frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    summary: dict = field(default_factory=dict, repr=False, compare=False)
+    """The reading as :func:`analysis.spc.variation` gives it (what its sentence is built from)."""
 
     @property
     def judged(self) -> bool:
@@ -206,7 +208,7 @@ def spc_reading(ind: Indicator, series: pd.Series, target: float | None) -> SPCR
     frame = xmr(
         series.to_numpy(), labels, improvement=improvement(ind), target=target, rebase=rebase
     )
-    found = variation(frame, unit=ind.unit, decimals=ind.decimals)
+    found = variation(frame)
     period = found.get("period")
     return SPCReading(
         signal=found["signal"],
@@ -220,6 +222,7 @@ def spc_reading(ind: Indicator, series: pd.Series, target: float | None) -> SPCR
         lpl=found.get("lpl"),
         upl=found.get("upl"),
         frame=frame,
+        summary=found,
     )
 
 

@@ -512,23 +512,6 @@ def assurance(
     return HIT_OR_MISS
 
 
-# --- a scorecard summary ------------------------------------------------------------------
-_RULE_TEXT = {
-    OUTSIDE_LIMITS: "is outside the process limits {lpl} to {upl}",
-    TREND_INCREASING: "is part of a run of {trend} or more points each higher than the one before",
-    TREND_DECREASING: "is part of a run of {trend} or more points each lower than the one before",
-    TWO_OF_THREE_HIGH: "is one of two in three points close to the upper process limit {upl}",
-    TWO_OF_THREE_LOW: "is one of two in three points close to the lower process limit {lpl}",
-    RUN_ABOVE: "is part of a run of {run} or more points above the mean {mean}",
-    RUN_BELOW: "is part of a run of {run} or more points below the mean {mean}",
-}
-_SIGNAL_TEXT = {
-    SPECIAL_CAUSE_IMPROVEMENT: "Special-cause improvement",
-    SPECIAL_CAUSE_CONCERN: "Special-cause concern",
-    SPECIAL_CAUSE_NEUTRAL: "Special-cause variation",
-}
-
-
 def format_value(value: float, unit: str | None = None, decimals: int = 1) -> str:
     """Write a value for a sentence: ``18.7%`` for a percentage, ``1,234`` for a count."""
     if value is None or pd.isna(value):
@@ -540,26 +523,25 @@ def format_value(value: float, unit: str | None = None, decimals: int = 1) -> st
     return f"{value:,.{decimals}f}"
 
 
+# --- a scorecard summary ------------------------------------------------------------------
+
+
 def variation(
     frame: pd.DataFrame,
     *,
-    unit: str | None = None,
-    decimals: int = 1,
     run_length: int = 7,
     trend_length: int = 7,
 ) -> dict[str, Any]:
     """Summarise the latest point of an :func:`xmr` frame for a scorecard.
 
+    :func:`analysis.sentences.spc_sentence` says it in words.
+
     Parameters
     ----------
     frame : pandas.DataFrame
         Output of :func:`xmr`.
-    unit : str, optional
-        ``percent`` (or ``%``), ``count``, ``rate_per_10k`` or ``score``, for the message.
-    decimals : int
-        Decimal places in the message.
     run_length, trend_length : int
-        The lengths the frame was computed with (for the message).
+        The lengths the frame was computed with (recorded in the summary).
 
     Returns
     -------
@@ -569,42 +551,22 @@ def variation(
         ``n_points`` (observed points in the latest segment), ``trial_limits``
         (True below 13 points: the limits will move as points are added),
         ``period``, ``value``, ``mean``, ``lpl``, ``upl``, ``assurance`` (against
-        the target given to :func:`xmr`; empty when too short) and a plain-English
-        ``message``. Fewer than 6 observed points in the latest segment gives
+        the target given to :func:`xmr`; empty when too short), ``run_length`` and
+        ``trend_length``. Fewer than 6 observed points in the latest segment gives
         ``too_short``: the limits rest on too few moving ranges to judge.
     """
+    lengths = {"run_length": run_length, "trend_length": trend_length}
     seen = frame[frame["value"].notna()] if len(frame) else frame
     if seen.empty:
-        return _summary(TOO_SHORT, "", 0, None, "Too few points for SPC (0; at least 6 needed).")
+        return _summary(TOO_SHORT, "", 0, None) | lengths
     last = seen.iloc[-1]
     n = int((seen["segment"] == last["segment"]).sum())
     if n < MIN_POINTS:
-        msg = f"Too few points for SPC ({n}; at least {MIN_POINTS} needed)."
-        return _summary(TOO_SHORT, "", n, last, msg)
-    fmt = {key: format_value(last[key], unit, decimals) for key in ("mean", "lpl", "upl", "value")}
-    fmt.update(run=run_length, trend=trend_length)
-    msg = _variation_message(last, fmt)
-    if n < STABLE_POINTS:
-        msg += f" The limits are trial limits ({n} points; they settle at {STABLE_POINTS} or more)."
-    return _summary(last["point_type"], last["rule"], n, last, msg)
+        return _summary(TOO_SHORT, "", n, last) | lengths
+    return _summary(last["point_type"], last["rule"], n, last) | lengths
 
 
-def _variation_message(last: pd.Series, fmt: dict[str, Any]) -> str:
-    if last["point_type"] == COMMON_CAUSE:
-        return (
-            "Common-cause variation: the latest value is within the expected range "
-            f"{fmt['lpl']} to {fmt['upl']}."
-        )
-    first_rule = str(last["rule"]).split(";")[0]
-    if first_rule == OUTSIDE_LIMITS:
-        side = "above the upper" if last["value"] > last["upl"] else "below the lower"
-        where = f"is {side} process limit {fmt['upl' if 'above' in side else 'lpl']}"
-    else:
-        where = _RULE_TEXT[first_rule].format(**fmt)
-    return f"{_SIGNAL_TEXT[last['point_type']]}: the latest value ({fmt['value']}) {where}."
-
-
-def _summary(signal: str, rule: str, n: int, last: pd.Series | None, message: str) -> dict:
+def _summary(signal: str, rule: str, n: int, last: pd.Series | None) -> dict:
     def pick(key: str) -> Any:
         value = None if last is None else last[key]
         return value.item() if isinstance(value, np.generic) else value
@@ -620,5 +582,4 @@ def _summary(signal: str, rule: str, n: int, last: pd.Series | None, message: st
         "lpl": pick("lpl"),
         "upl": pick("upl"),
         "assurance": "" if signal == TOO_SHORT or last is None else pick("assurance"),
-        "message": message,
     }

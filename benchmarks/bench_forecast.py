@@ -13,9 +13,9 @@ Splits (train years -> forecast years, years ending 31 March):
 ``reference``      LAIT indicators, 2016-2022 -> 2023 (7 points, 1 step ahead)
 
 Every design choice in the default method (``ses`` as the default, its
-smoothing weight :data:`~analysis.forecasting.SES_ALPHA`, the selection margin,
+smoothing weight :data:`~analysis.forecasting.methods.SES_ALPHA`, the selection margin,
 the ``ses`` interval, the damping in ``combined`` and the pull toward England,
-:data:`~analysis.forecasting.PULL`) was made on the two
+:data:`~analysis.forecasting.methods.PULL`) was made on the two
 validation splits, which use no value after March 2020. The ``main`` and
 ``reference`` splits (2021-2023) are reported as they come out, never tuned on.
 LAIT cannot give a validation split of the same shape: 2016-2019 is 4 points,
@@ -79,8 +79,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import forecasting
-from analysis.forecasting import METHODS, forecast
+from analysis.forecasting import METHODS, forecast, methods
 from analysis.periods import parse_period
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -232,7 +231,7 @@ def report(
     print(f"  no forecast (fewer than 5 published training years): {1 - ours.ok.mean():.1%}; "
           f"scored {len(done)} series")  # fmt: skip
     pull = (
-        f"pull k = {forecasting.PULL:g} of the gap to England a year (k chosen on the "
+        f"pull k = {methods.PULL:g} of the gap to England a year (k chosen on the "
         "validation splits)"
         if anchors
         else "no anchor"
@@ -282,12 +281,12 @@ def main() -> None:
     parser.add_argument("--split", action="append", choices=list(SPLITS), help="only these splits")
     parser.add_argument("--method", choices=METHODS, help="force one method (default: select)")
     parser.add_argument(
-        "--pull", type=float, help=f"pull toward England per step (default {forecasting.PULL})"
+        "--pull", type=float, help=f"pull toward England per step (default {methods.PULL})"
     )
     parser.add_argument("--no-anchor", action="store_true", help="no England anchor (as before)")
     args = parser.parse_args()
     if args.pull is not None:
-        forecasting.PULL = args.pull
+        methods.PULL = args.pull
     warnings.simplefilter("ignore")
     started = time.perf_counter()
     sources = {"lait": (LAIT, "indicator_code"), "ees": (EES, "indicator")}

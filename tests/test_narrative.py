@@ -72,12 +72,12 @@ def test_crossing_sentence_reads_toward_the_target_when_there_is_one(q2):
     # contacts: the Improvement Board's 850 a month is the 2017-18 target
     text = narrative.crossing_sentence(q2.result("contacts"))
     assert "the 2017-18 target" in text and "850" in text
-    assert q2.result("contacts").crossing.benchmark == "the 2017-18 target"
+    assert q2.result("contacts").crossing.benchmark_name == "the 2017-18 target"
 
 
 def test_crossing_reads_toward_the_neighbours_without_a_target(q2):
     crossing = q2.result("cla").crossing  # the 516 target is on the number, not the rate
-    assert crossing.benchmark.startswith("the statistical-neighbour average (105.8 in 2016-17)")
+    assert crossing.benchmark_name.startswith("the statistical-neighbour average (105.8 in 2016-17)")
 
 
 def test_spc_sentence_is_the_one_reading_every_page_shows(q2):

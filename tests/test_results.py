@@ -119,3 +119,58 @@ def test_scorecard_rows_come_from_the_results(q3):
         assert list(rows.comparison) == [c["comparison"] for c in r.comparisons]
         assert set(rows.exception) == {r.exception}
         assert set(rows.assurance) == {r.spc.assurance}
+
+
+# --- level forecasts pulled toward England -----------------------------------------------------
+
+
+def _index_with_england(unit: str):
+    from forecast_series import ZIGZAG
+    from test_comparison import make_index
+
+    ind = make_indicator(id="x", unit=unit, frequency="annual", measure="snapshot", better=None)
+    council = [("x", "E06000009", f"{2015 + i}-{16 + i}", v) for i, v in enumerate(ZIGZAG)]
+    england = [("x", "E92000001", f"{2015 + i}-{16 + i}", 40.0) for i in range(5)]
+    return make_index(council + england), ind
+
+
+def _forecast(index, ind, england="E92000001"):
+    from analysis.periods import Period
+    from analysis.results import analysis_series, england_anchor, forecast_for
+
+    end = Period(2019, "year")
+    series = analysis_series(index, ind, "E06000009", end)
+    return forecast_for(ind, series, england_anchor(index, ind, end, england))
+
+
+@pytest.mark.parametrize(
+    ("unit", "method", "first"),
+    [("count", "ses", 12.784), ("rate_per_10k", "ses_anchored", 12.784 + 0.1 * (40 - 12.784))],
+)
+def test_rates_are_pulled_toward_england_but_never_counts(unit, method, first):
+    fan = _forecast(*_index_with_england(unit))
+    assert fan.method == method
+    assert fan.frame["estimate"].iloc[0] == pytest.approx(first)
+
+
+def test_the_england_code_comes_from_the_council():
+    fan = _forecast(*_index_with_england("percent"), england="E12000002")
+    assert fan.method == "ses"  # no values for that code
+
+
+@pytest.mark.parametrize(
+    ("unit", "measure", "anchored"),
+    [("rate_per_10k", "snapshot", True), ("percent", "ratio_ytd", True),
+     ("percent", "flow", True), ("rate_per_10k", "flow", False),
+     ("percent", "cumulative_ytd", False), ("count", "snapshot", False)],
+)  # fmt: skip
+def test_quarterly_anchor_only_where_england_year_is_on_the_same_scale(unit, measure, anchored):
+    from test_comparison import make_index
+
+    from analysis.periods import Period
+    from analysis.results import england_anchor
+
+    ind = make_indicator(id="x", unit=unit, measure=measure)
+    index = make_index([("x", "E92000001", "2016-17", 40.0)])
+    anchor = england_anchor(index, ind, Period(2017, "quarter", 2))
+    assert (anchor is not None) == anchored

@@ -268,16 +268,16 @@ def test_cp_second_plan_limits_match_hand_calculation():
     assert frame["period"].tolist() == CP_MONTHS
 
 
-def test_variation_common_cause_message_names_range():
+def test_variation_common_cause_gives_limits_and_numbers_only():
     frame = xmr(CP_SECOND_PLAN, CP_MONTHS, improvement="decrease")
-    summary = variation(frame, unit="percent")
+    summary = variation(frame)
     assert summary["signal"] == COMMON_CAUSE
     assert summary["n_points"] == 6
     assert summary["trial_limits"] is True
-    assert summary["message"].startswith(
-        "Common-cause variation: the latest value is within the expected range 12.8% to 24.6%."
-    )
-    assert "trial limits" in summary["message"]
+    assert (round(summary["lpl"], 2), round(summary["upl"], 2)) == (12.85, 24.55)
+    assert (summary["period"], summary["value"]) == ("Sep 2015", 17.1)
+    assert (summary["run_length"], summary["trend_length"]) == (7, 7)
+    assert "message" not in summary  # analysis.sentences.spc_sentence says it in words
 
 
 @pytest.mark.parametrize("n", [0, 1, 4, 5])
@@ -285,7 +285,7 @@ def test_variation_short_series_is_too_short(n):
     frame = xmr(CP_SECOND_PLAN[:n], CP_MONTHS[:n])
     summary = variation(frame)
     assert summary["signal"] == TOO_SHORT
-    assert summary["message"] == f"Too few points for SPC ({n}; at least 6 needed)."
+    assert (summary["n_points"], summary["assurance"]) == (n, "")
 
 
 def test_variation_thirteen_points_are_not_trial_limits():
@@ -315,13 +315,10 @@ def test_polarity_decides_improvement_or_concern(improvement, expected):
     assert variation(frame)["signal"] == expected
 
 
-def test_variation_special_cause_message_names_rule():
+def test_variation_special_cause_names_rule():
     summary = variation(xmr(_shift_series(), improvement="decrease"))
     assert summary["rule"] == RUN_ABOVE
-    assert summary["message"].startswith(
-        "Special-cause concern: the latest value (10.6) is part of a run of 7 or more points "
-        "above the mean 10.2."
-    )
+    assert summary["signal"] == SPECIAL_CAUSE_CONCERN
 
 
 def test_outside_limits_decides_over_run():
@@ -331,7 +328,7 @@ def test_outside_limits_decides_over_run():
     assert round(frame["upl"].iloc[-1], 2) == 13.63
     assert frame["rule"].iloc[-1] == f"{OUTSIDE_LIMITS};{RUN_ABOVE}"
     assert frame["point_type"].iloc[-1] == SPECIAL_CAUSE_CONCERN
-    assert "is above the upper process limit" in variation(frame)["message"]
+    assert variation(frame)["rule"] == f"{OUTSIDE_LIMITS};{RUN_ABOVE}"
 
 
 def test_trend_point_below_mean_takes_trend_direction():
