@@ -61,17 +61,3 @@ def published_data(data: ProjectData) -> ProjectData:
     """Return the project data with small numbers withheld at ``suppress_below``."""
     values = suppress_small(data.values, data.catalogue, data.council.suppress_below)
     return replace(data, values=values)
-
-
-def disclosure_note(published: bool, threshold: int) -> str:
-    """Say what this build withholds (plain text, for the data page)."""
-    if not published:
-        return (
-            f"Internal build: every figure is shown, including counts below {threshold}. "
-            "Use outturn run --published for the version to publish."
-        )
-    return (
-        f"Published build: counts from 1 to {threshold - 1}, and the rate or percentage "
-        "calculated from them, are withheld to protect the people they describe; they are "
-        f"shown as {WITHHELD} and treated as gaps, never zeros."
-    )

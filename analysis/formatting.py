@@ -126,3 +126,17 @@ def sentence_case(text: str) -> str:
 def period_span(first: str, last: str) -> str:
     """``Mar 2013 to Dec 2017``, or the one period when both are the same."""
     return first if first == last else f"{first} to {last}"
+
+
+def format_unit_value(value: float, unit: str | None = None, decimals: int = 1) -> str:
+    """Write a value for a sentence or a chart label, by unit name: ``18.7%`` for a percentage, ``1,234`` for a count."""
+    if value is None or value != value:  # None or NaN
+        return "n/a"
+    if unit in ("percent", "%"):
+        return f"{value:,.{decimals}f}%"
+    if unit == "count":
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{decimals}f}"
+    return f"{value:,.{decimals}f}"
+
+
+# --- a scorecard summary ------------------------------------------------------------------

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import narrative, tables
+from analysis import tables
+from analysis.sentences import indicator as narrative
+from analysis.sentences import pages as words
 from analysis.config import project_paths
 from analysis.display import Bullets, Figure, Heading, Markdown, Paragraph, show
 from analysis.formatting import UNIT_AXIS
@@ -102,28 +104,7 @@ def _result(pack: Pack, item: str | IndicatorResult) -> IndicatorResult:
 
 def overview_summary(pack: Pack) -> list[Paragraph]:
     """How many indicators, how many exceptions and which, and the rule and tolerance used."""
-    from analysis.comparison import RULE_TEXT
-
-    rule = " or ".join(RULE_TEXT.get(r, r) for r in pack.data.council.exception_rule)
-    names = [pack.indicator(i).short_title for i in pack.exceptions]
-    listed = "; ".join(names) if names else "none"
-    paras = [
-        Paragraph(
-            f"{len(pack.reported)} indicators have a figure for {pack.quarter.label}. "
-            f"{len(names)} need an exception report ({listed}). "
-            f"An indicator is an exception when it is {rule}."
-        )
-    ]
-    tolerance = pack.data.council.tolerance
-    if tolerance.amount > 0:
-        of = "of the earlier figure, for a percentage" if tolerance.relative else "in each unit"
-        paras.append(
-            Paragraph(
-                f"Changes of {tolerance.describe()} or less ({of}) are shown as the same; "
-                "targets take no tolerance."
-            )
-        )
-    return paras
+    return [Paragraph(text) for text in words.overview_summary(pack)]
 
 
 def overview_table(pack: Pack) -> Table:
@@ -291,14 +272,7 @@ def table(frame: pd.DataFrame, caption: str = "", row_header: str | None = None)
 
 def neighbour_list(pack: Pack) -> list:
     """Which statistical neighbours, from which model, and how their average is taken."""
-    c = pack.data.council
-    return [
-        Paragraph(
-            f"Statistical neighbours of {c.council.name} from the {c.neighbour_model}; the "
-            f"average shown is the {c.neighbour_average} of those with data."
-        ),
-        tables.neighbour_table(pack),
-    ]
+    return [Paragraph(words.neighbour_source(pack)), tables.neighbour_table(pack)]
 
 
 def neighbour_years(pack: Pack) -> list:
@@ -329,16 +303,7 @@ def backtest_table(pack: Pack) -> Table | Paragraph:
 
 def validation_summary(pack: Pack) -> list:
     """What was checked: files, rows, indicators and areas read."""
-    v = pack.data.values
-    out = [
-        Paragraph(
-            f"All checks passed: {len(pack.data.catalogue)} indicators in the catalogue, "
-            f"{len(v):,} value rows in {v['file'].nunique()} file(s)."
-        )
-    ]
-    if pack.as_of:
-        out.append(Paragraph(f"Figures published on or before {pack.as_of} only."))
-    return out + [tables.validation_table(pack)]
+    return [Paragraph(t) for t in words.validation_summary(pack)] + [tables.validation_table(pack)]
 
 
 def revisions(pack: Pack) -> Table | Paragraph:
@@ -355,13 +320,10 @@ def withheld(pack: Pack) -> Table | Paragraph:
 
 def disclosure_note(pack: Pack) -> Paragraph:
     """What this build withholds (internal: nothing; published: small counts)."""
-    from analysis.disclosure import disclosure_note as words
-
-    return Paragraph(words(pack.published, pack.data.council.suppress_below))
+    return Paragraph(words.disclosure_note(pack.published, pack.data.council.suppress_below))
 
 
 def no_exceptions(pack: Pack) -> Paragraph | None:
     """A sentence when no indicator needs an exception report this quarter, else None."""
-    if pack.exceptions:
-        return None
-    return Paragraph(f"No indicator needs an exception report for {pack.quarter.label}.")
+    text = words.no_exceptions(pack)
+    return Paragraph(text) if text else None

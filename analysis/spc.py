@@ -512,20 +512,6 @@ def assurance(
     return HIT_OR_MISS
 
 
-def format_value(value: float, unit: str | None = None, decimals: int = 1) -> str:
-    """Write a value for a sentence: ``18.7%`` for a percentage, ``1,234`` for a count."""
-    if value is None or pd.isna(value):
-        return "n/a"
-    if unit in ("percent", "%"):
-        return f"{value:,.{decimals}f}%"
-    if unit == "count":
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{decimals}f}"
-    return f"{value:,.{decimals}f}"
-
-
-# --- a scorecard summary ------------------------------------------------------------------
-
-
 def variation(
     frame: pd.DataFrame,
     *,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from analysis.formatting import format_unit_value
 from analysis.spc import (
     COMMON_CAUSE,
     SPECIAL_CAUSE_CONCERN,
     SPECIAL_CAUSE_IMPROVEMENT,
     SPECIAL_CAUSE_NEUTRAL,
-    format_value,
 )
 
 # Making Data Count colours: grey common cause, blue improvement, orange concern,
@@ -64,11 +64,11 @@ def describe_spc(
     n_segments = seen["segment"].nunique()
     latest = "" if n_segments == 1 else f"{n_segments} segments after rebasing; latest "
     parts.append(
-        f"{latest}mean {format_value(last['mean'], unit)}, process limits "
-        f"{format_value(last['lpl'], unit)} to {format_value(last['upl'], unit)}"
+        f"{latest}mean {format_unit_value(last['mean'], unit)}, process limits "
+        f"{format_unit_value(last['lpl'], unit)} to {format_unit_value(last['upl'], unit)}"
     )
     if target is not None:
-        parts.append(f"target {format_value(target, unit)}")
+        parts.append(f"target {format_unit_value(target, unit)}")
     parts.append(_describe_special(seen))
     return "; ".join(parts) + "."
 
@@ -182,7 +182,7 @@ def _point_layer(base: alt.Chart, data: pd.DataFrame) -> alt.Chart:
 
 
 def _target_layer(target: float, unit_label: str) -> alt.LayerChart:
-    label = f"Target {format_value(target, _unit(unit_label))}"
+    label = f"Target {format_unit_value(target, _unit(unit_label))}"
     frame = pd.DataFrame({"target": [target], "label": [label]})
     rule = (
         alt.Chart(frame)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from analysis.disclosure import disclosure_note, small_count_mask, suppress_small
+from analysis.disclosure import small_count_mask, suppress_small
 
 CATALOGUE = {"contacts": SimpleNamespace(unit="count"),
              "cla": SimpleNamespace(unit="rate_per_10k"),
@@ -66,10 +66,3 @@ def test_suppress_small_leaves_input_and_publisher_markers_alone():
 def test_small_count_mask_unknown_indicator_uses_count_column():
     frame = _values([("other", "E06000009", "Sep 2017", 80.0, 2.0, "")])
     assert small_count_mask(frame, CATALOGUE).tolist() == [True]
-
-
-@pytest.mark.parametrize(
-    ("published", "expected"), [(True, "counts from 1 to 4"), (False, "including counts below 5")]
-)
-def test_disclosure_note_says_what_the_build_withholds(published, expected):
-    assert expected in disclosure_note(published, 5)

@@ -3,7 +3,8 @@
 import pytest
 from test_comparison import make_indicator
 
-from analysis import narrative, report
+from analysis import report
+from analysis.sentences import indicator as narrative
 from analysis.results import projection_measure
 
 

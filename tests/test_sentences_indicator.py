@@ -1,4 +1,4 @@
-"""Tests for analysis.narrative: draft commentary and what the figures say, from one result."""
+"""Tests for analysis.sentences.indicator: draft commentary and what the figures say."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from analysis import narrative, report
+from analysis import report
+from analysis.sentences import indicator as narrative
 from analysis.display import Paragraph, to_markdown
 from analysis.loading import Commentary
 

@@ -1,4 +1,4 @@
-"""Sentences about an indicator's result: draft commentary and what the figures say (plain text)."""
+"""Sentences about one indicator's result: the draft commentary and what the figures say."""
 
 from __future__ import annotations
 
@@ -7,7 +7,18 @@ from dataclasses import replace
 
 from analysis.catalogue import Indicator
 from analysis.comparison import RULE_TEXT
-from analysis.formatting import UNIT_LABELS, format_value, ordinal, plain_number
+from analysis.formatting import UNIT_LABELS, format_value, ordinal
+from analysis.sentences.forecasts import (
+    crossing_sentence as _crossing_words,
+)
+from analysis.sentences.forecasts import (
+    forecast_note,
+    unreliable_reason,
+)
+from analysis.sentences.forecasts import (
+    year_end_sentence as _year_end_words,
+)
+from analysis.sentences.spc import spc_sentence as _spc_words
 from analysis.results import IndicatorResult
 
 DRAFT_HEADING = "Draft commentary (generated)"
@@ -151,12 +162,10 @@ def benchmark_sentence(result: IndicatorResult) -> str:
 
 def spc_sentence(result: IndicatorResult) -> str:
     """The SPC reading of the latest point, when the series is long enough (else '')."""
-    from analysis.sentences import spc_sentence as words
-
     spc = result.spc
     if not spc.judged:
         return ""
-    text = words(spc.summary, result.indicator.unit, result.indicator.decimals)
+    text = _spc_words(spc.summary, result.indicator.unit, result.indicator.decimals)
     if spc.period and spc.period != _period(result):
         text += f" (SPC reads the latest point with a {_noun(result)}: {spc.period}.)"
     return text
@@ -168,13 +177,10 @@ def _noun(result: IndicatorResult) -> str:
 
 def crossing_sentence(result: IndicatorResult) -> str:
     """When the trend reaches the neighbours' average (else ''; never from a failed back-test)."""
-    from analysis.sentences import crossing_sentence as words
-    from analysis.sentences import unreliable_reason
-
     c = result.crossing
     if c is None or c.case == "no_forecast" or unreliable_reason(result.forecast):
         return ""
-    return words(c, lambda v: _number(v, result.indicator))
+    return _crossing_words(c, lambda v: _number(v, result.indicator))
 
 
 def draft_commentary(result: IndicatorResult) -> str:
@@ -200,8 +206,6 @@ def draft_commentary(result: IndicatorResult) -> str:
 
 def forecast_sentence(result: IndicatorResult) -> str:
     """What the chart's fan shows, or why there is none."""
-    from analysis.sentences import forecast_note, unreliable_reason
-
     fc = result.forecast
     if fc is None:
         return ""
@@ -214,28 +218,20 @@ def forecast_sentence(result: IndicatorResult) -> str:
 
 def year_end_words(result: IndicatorResult) -> str:
     """The projected year-end in the indicator's own format (``10,860``, ``64.2%``), or ''."""
-    from analysis.sentences import unreliable_reason, year_end_sentence as words
-
     ye, fc = result.year_end, result.forecast
     if ye is None:
         return ""
     if unreliable_reason(fc) and ye.method == fc.method:  # the same trend, extrapolated
         return ""
-    return words(ye, lambda v: format_value(v, result.indicator))
+    return _year_end_words(ye, lambda v: format_value(v, result.indicator))
 
 
 def what_the_figures_say(result: IndicatorResult) -> list[str]:
     """Beyond the arrows: the SPC reading, the forecast, the year-end and the crossing."""
-    spc = spc_sentence(result) if result.spc.judged else _too_short(result)
-    items = [spc, forecast_sentence(result), year_end_words(result), crossing_sentence(result)]
+    spc = result.spc
+    reading = spc_sentence(result) if spc.judged else _spc_words(spc.summary)
+    items = [reading, forecast_sentence(result), year_end_words(result), crossing_sentence(result)]
     return [s for s in items if s]
-
-
-def _too_short(result: IndicatorResult) -> str:
-    n = result.spc.n_points
-    if result.series.empty:
-        return "No series for SPC."
-    return f"Too few points for SPC ({n}; at least 6 needed)."
 
 
 def rank_sentence(result: IndicatorResult, council_name: str) -> str:
@@ -269,8 +265,3 @@ def polarity_and_unit(result: IndicatorResult) -> str:
     ind = result.indicator
     unit = UNIT_LABELS.get(ind.unit, ind.unit)
     return f"Better to be: {(ind.better or 'context').capitalize()}. Unit: {unit}."
-
-
-def plain(value: float) -> str:
-    """A number for a sentence (whole numbers without decimals)."""
-    return plain_number(value)
