@@ -104,9 +104,19 @@ def chart_name(spec: dict) -> str:
     return f"chart-{digest[:12]}"
 
 
+def chart_title_text(spec: dict) -> str:
+    """A chart's title as one line of text."""
+    title = spec.get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    joined = " ".join(text) if isinstance(text, list) else str(text)
+    return " ".join(joined.split())
+
+
 def figure_markdown(fig: Figure, folder: Path | None = None) -> str:
     """Write the chart's SVG under ``charts/`` and return the Markdown image with its alt text."""
     from analysis.charts import chart_svg
+
+    from analysis.charts import chart_data
 
     spec = fig.chart.to_dict()
     name = chart_name(spec)
@@ -115,7 +125,13 @@ def figure_markdown(fig: Figure, folder: Path | None = None) -> str:
     out.write_text(chart_svg(fig.chart), encoding="utf-8")
     alt = " ".join(str(spec.get("description", "")).split()).replace('"', "'")
     caption = escape_markdown(fig.caption) if fig.caption else ""
-    return f'![{caption}]({CHART_DIR}/{name}.svg){{fig-alt="{alt}"}}'
+    image = f'![{caption}]({CHART_DIR}/{name}.svg){{fig-alt="{alt}"}}'
+    data = chart_data(spec)
+    if data.empty:
+        return image
+    data.to_csv(out.with_suffix(".csv"), index=False)
+    link = escape_markdown(f"Data behind the chart: {chart_title_text(spec)} (CSV)")
+    return f"{image}\n\n[{link}]({CHART_DIR}/{name}.csv)"
 
 
 def to_markdown(block: Block | Iterable | None) -> str:

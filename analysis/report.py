@@ -173,7 +173,10 @@ def _fan_frame(item: IndicatorResult) -> pd.DataFrame | None:
 
 
 def chart(pack: Pack, item: str | IndicatorResult) -> Figure | Paragraph:
-    """The council against its statistical neighbours and England, with target and forecast."""
+    """The council against its statistical neighbours and England, with target and forecast.
+
+    A count is drawn alone: another area's number is on another scale.
+    """
     from analysis.charts import history_chart
 
     item = _result(pack, item)
@@ -181,18 +184,23 @@ def chart(pack: Pack, item: str | IndicatorResult) -> Figure | Paragraph:
     frame = item.chart
     if frame.dropna(subset=["value"]).empty:
         return Paragraph("No series to chart.")
+    count = ind.unit == "count"
+    title = ind.short_title if count else f"{ind.short_title}, {pack.council_name} vs comparators"
     drawn = history_chart(
         frame.drop(columns=["count", "status"]),
-        title=f"{ind.short_title}, {pack.council_name} vs comparators",
+        title=title,
         unit_label=UNIT_AXIS.get(ind.unit, ind.unit),
         source=_sources(pack, ind.id),
         target=item.target_value,
         fan=_fan_frame(item),
         band=item.band,
+        area=pack.council_name,
+        count=count,
+        breaks=ind.breaks,
     ).properties(name=f"{ind.id}-history")
     caption = (
         "Shaded band: the range of the statistical neighbours, lowest to highest."
-        if not item.band.empty
+        if not item.band.empty and not count
         else ""
     )
     return Figure(drawn, caption)
@@ -212,6 +220,7 @@ def spc_chart(pack: Pack, item: str | IndicatorResult) -> Figure | None:
         unit_label=UNIT_AXIS.get(ind.unit, ind.unit),
         target=item.target_value,
         source=f"{pack.council_name} figures as reported",
+        area=pack.council_name,
     ).properties(name=f"{ind.id}-spc")
     return Figure(drawn)
 

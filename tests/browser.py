@@ -149,12 +149,12 @@ class Browser:
         )  # fmt: skip
         return base64.b64decode(found["data"])
 
-    def screenshot(self) -> bytes:
-        """A PNG of the whole page."""
+    def screenshot(self, top: int = 0, height: int | None = None) -> bytes:
+        """A PNG of the page (all of it, or ``height`` pixels from ``top``)."""
         size = self.evaluate("[document.documentElement.scrollWidth, document.body.scrollHeight]")
+        clip = {"x": 0, "y": top, "width": size[0], "height": height or size[1] - top, "scale": 1}
         found = self.call(
             "Page.captureScreenshot",
-            {"format": "png", "captureBeyondViewport": True,
-             "clip": {"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1}},
-        )  # fmt: skip
+            {"format": "png", "captureBeyondViewport": True, "clip": clip},
+        )
         return base64.b64decode(found["data"])
