@@ -685,19 +685,18 @@ def _latest_label(data: pd.DataFrame, council: str, unit: str | None, x: alt.X, 
 
 
 def chart_svg(chart: alt.Chart) -> str:
-    """Render a chart to a standalone SVG string (no JavaScript, no network)."""
+    """Render a chart to a standalone SVG (no JavaScript, no network) that names itself.
+
+    The SVG carries the chart's text alternative as its ``<title>``, so the file
+    says what it shows when opened on its own.
+    """
     import vl_convert as vlc
 
-    major_minor = "_".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    svg = vlc.vegalite_to_svg(chart.to_dict(), vl_version=f"v{major_minor}")
-    return re.sub(r"<\?xml[^>]*>", "", svg).strip()
-
-
-def chart_html(chart: alt.Chart, caption: str = "") -> str:
-    """Wrap a chart as an accessible figure: inline SVG with role=img and its alt text."""
     spec = chart.to_dict()
-    alt_text = spec.get("description", "")
-    svg = chart_svg(chart)
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt_text)}" ', 1)
-    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return f'<figure class="chart">{svg}{cap}</figure>'
+    major_minor = "_".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    svg = re.sub(r"<\?xml[^>]*>", "", vlc.vegalite_to_svg(spec, vl_version=f"v{major_minor}"))
+    words = html.escape(" ".join(str(spec.get("description", "")).split()))
+    if not words:
+        return svg.strip()
+    svg = svg.replace("<svg ", '<svg role="img" ', 1)
+    return re.sub(r"(<svg\b[^>]*>)", rf"\1<title>{words}</title>", svg.strip(), count=1)

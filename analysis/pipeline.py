@@ -92,9 +92,11 @@ def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> Pa
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except pm.PapermillExecutionError as exc:
+        line = next((x for x in str(exc.source or "").splitlines() if x.strip()), "")
         raise NotebookError(
-            f"{source.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}. "
-            f"Fix the notebook or the data it reads; the executed copy is in {out}"
+            f"{source.name}, cell {exc.exec_count} ({line.strip()[:80]}): {exc.ename}: "
+            f"{exc.evalue}. Fix that cell of the notebook, or the data it reads; nothing was "
+            "written to the report"
         ) from None
     return out
 

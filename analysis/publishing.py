@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -19,7 +20,7 @@ from analysis.rendering import render_home
 PACKAGES = ("outturn", "pandas", "altair", "statsmodels", "papermill", "nbconvert",
             "vl-convert-python")  # fmt: skip
 COPIED_SUFFIXES = {".html", ".csv", ".xlsx", ".json", ".png", ".svg", ".css", ".js"}
-COPIED_DIRS = ("site_libs",)  # and every "<page>_files" folder Quarto writes
+COPIED_DIRS = ("site_libs", "charts")  # and every "<page>_files" folder Quarto writes
 
 
 class PublishError(OutturnError):
@@ -80,6 +81,13 @@ def detect_engine(folder: Path) -> str:
     return "quarto" if 'name="generator" content="quarto' in page else "python"
 
 
+def quarto_version_of(folder: Path) -> str | None:
+    """The version of Quarto that rendered the pages (``1.7.34``), from their generator tag."""
+    page = (folder / "index.html").read_text(encoding="utf-8", errors="replace")
+    found = re.search(r'name="generator" content="quarto-([^"]+)"', page)
+    return found.group(1) if found else None
+
+
 def run_parameters(folder: Path) -> dict:
     """Read the parameters papermill ran the notebooks with (from ``index.ipynb``)."""
     notebook = folder / "index.ipynb"
@@ -99,6 +107,7 @@ def build_manifest(paths: ProjectPaths, rendered: Path, folder: Path, quarter: s
         "quarter": quarter,
         "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "render_engine": detect_engine(rendered),
+        "quarto_version": quarto_version_of(rendered),
         "parameters": run_parameters(rendered),
         "git_commit": git_commit(paths.root),
         "packages": package_versions(),

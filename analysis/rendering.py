@@ -175,15 +175,22 @@ def render_quarto(folder: Path, site: Site, config: dict) -> list[Path]:
 
 
 def notebook_markdown(path: Path) -> str:
-    """The page's Markdown: Markdown cells and cell outputs in order, code hidden."""
+    """The page's Markdown, by nbconvert: Markdown cells and outputs in order, code hidden.
+
+    The parameters cells and anything a cell wrote to stderr (warnings) are left out,
+    as Quarto leaves them out (``warning: false``).
+    """
+    from nbconvert import MarkdownExporter
+    from traitlets.config import Config
+
     nb = nbformat.read(path, as_version=4)
-    parts = []
-    for cell in visible_cells(nb):
-        if cell.cell_type == "markdown":
-            parts.append(cell.source)
-        elif cell.cell_type == "code":
-            parts += [m for o in cell.get("outputs", []) if (m := output_markdown(o))]
-    return "\n\n".join(p.strip() for p in parts if p.strip()) + "\n"
+    nb.cells = visible_cells(nb)
+    for cell in nb.cells:
+        cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("name") != "stderr"]
+    config = Config()
+    config.MarkdownExporter.exclude_input = True
+    body, _ = MarkdownExporter(config=config).from_notebook_node(nb)
+    return body
 
 
 def render_python(folder: Path, site: Site) -> list[Path]:

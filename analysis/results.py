@@ -505,6 +505,8 @@ def _unreported(ctx: Context, ind: Indicator) -> IndicatorResult:
         commentary=ctx.commentary.get(ind.id),
         history=history_cells(ctx.index, ind, code, ctx.quarter),
         rank=national_rank(ctx.ranks, ind.id, code, ctx.quarter),
+        chart=chart_series(ctx.index, ind, ctx.council, ctx.quarter),
+        band=neighbour_band(ctx.index, ind, ctx.council.neighbour_codes, ctx.quarter),
     )
 
 

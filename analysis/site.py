@@ -166,7 +166,7 @@ def quarto_project(site: Site, config: dict, css: str) -> dict:
             "output-dir": ".",
             "render": [f"{p.name}.ipynb" for p in site.pages],
         },
-        "execute": {"enabled": False, "echo": False, "output": "asis"},
+        "execute": {"enabled": False, "echo": False, "output": "asis", "warning": False},
         "website": {
             "search": False,  # the page's own title is the whole <title>: no site prefix
             "navbar": {"title": site.title, "left": nav},

@@ -428,13 +428,12 @@ def test_chart_data_of_another_chart_is_empty():
 # --- rendering ------------------------------------------------------------------------------
 
 
-def test_chart_html_is_inline_svg_with_role_and_label(chart):
-    markup = charts.chart_html(chart)
-    assert markup.startswith(
-        '<figure class="chart"><svg role="img" aria-label="Line chart: '
-        "Children looked after, Blackpool vs comparators: Blackpool and England"
-    )
-    assert "<script" not in markup and 'href="http' not in markup
+def test_svg_file_names_what_it_shows_and_loads_nothing(chart):
+    svg = charts.chart_svg(chart)
+    assert svg.startswith('<svg role="img" ')
+    assert "<title>Line chart: Children looked after, Blackpool vs comparators: Blackpool and " \
+        "England" in svg
+    assert "<script" not in svg and 'href="http' not in svg
 
 
 def test_svg_is_the_chart_width_with_a_viewbox_so_it_can_scale(chart):

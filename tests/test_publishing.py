@@ -9,7 +9,13 @@ import pytest
 from rendered_quarter import SLUG, outturn_command, render_project
 
 from analysis.config import project_paths
-from analysis.publishing import PublishError, detect_engine, publish_quarter, sha256_file
+from analysis.publishing import (
+    PublishError,
+    detect_engine,
+    publish_quarter,
+    quarto_version_of,
+    sha256_file,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +37,7 @@ def test_publish_copies_pages_scorecard_and_manifest(project, tmp_path):
         "manifest.json",
     } <= names
     assert not any(n.endswith(".ipynb") for n in names)
+    assert (folder / "charts" / "cla-history.svg").is_file()  # the pages' images travel too
     assert (tmp_path / "site" / "index.html").read_text().count(f'href="{SLUG}/index.html"') == 1
 
 
@@ -107,3 +114,25 @@ def test_publish_cli_exit_code_and_message(project, tmp_path):
 def test_detect_engine_reads_the_generator(tmp_path, page, engine):
     (tmp_path / "index.html").write_text(page)
     assert detect_engine(tmp_path) == engine
+
+
+def test_quarto_version_is_read_from_the_generator(tmp_path):
+    (tmp_path / "index.html").write_text('<meta name="generator" content="quarto-1.7.34">')
+    assert quarto_version_of(tmp_path) == "1.7.34"
+    (tmp_path / "index.html").write_text("<footer>Rendered by outturn</footer>")
+    assert quarto_version_of(tmp_path) is None
+
+
+def test_manifest_records_the_quarto_that_rendered_the_pages(rendered_q3, tmp_path):
+    engine, folder = rendered_q3
+    project = folder.parents[1]
+    published = publish_quarter(project_paths(project), "2017-18 Q3", tmp_path / "site")
+    manifest = json.loads((published / "manifest.json").read_text())
+    assert manifest["render_engine"] == engine
+    if engine == "quarto":
+        from analysis.rendering import quarto_version
+
+        assert manifest["quarto_version"] == quarto_version() == "1.7.34"
+        assert (published / "site_libs").is_dir()
+    else:
+        assert manifest["quarto_version"] is None

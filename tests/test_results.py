@@ -175,3 +175,47 @@ def test_quarterly_anchor_only_where_england_year_is_on_the_same_scale(unit, mea
     index = make_index([("x", "E92000001", "2016-17", 40.0)])
     anchor = england_anchor(index, ind, Period(2017, "quarter", 2))
     assert (anchor is not None) == anchored
+
+
+# --- one result, the same everywhere -------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_each_indicators_spc_and_forecast_read_the_same_in_every_file_and_page(q3, rendered_q3):
+    import pandas as pd
+    from pages import main_text, section, table
+
+    from analysis.sentences import forecast_note
+    from analysis.tables import SIGNAL_WORDS, year_end_text
+
+    _, folder = rendered_q3
+    card = pd.read_csv(folder / "scorecard.csv", dtype=str, keep_default_na=False)
+    forecasts = pd.read_csv(folder / "forecasts.csv", keep_default_na=False)
+    overview = {row["Indicator"]: row for row in table(
+        (folder / "index.html").read_text(encoding="utf-8"), "Scorecard, 2017-18 Q3")}  # fmt: skip
+    exceptions = (folder / "exceptions.html").read_text(encoding="utf-8")
+    checked = 0
+    for ind_id in q3.reported:
+        r = q3.result(ind_id)
+        rows = card[card.indicator_id == ind_id]
+        assert set(rows.signal) == {r.spc.signal} and set(rows.assurance) == {r.spc.assurance}
+        shown = overview[r.indicator.short_title]
+        assert shown["SPC signal"] == SIGNAL_WORDS[r.spc.signal][0], ind_id
+        assert shown["Year-end projection"] == year_end_text(r), ind_id
+        fan = forecasts[(forecasts.indicator_id == ind_id) & (forecasts.kind == "forecast")]
+        if r.forecast is not None and r.forecast.ok:
+            assert set(fan.method) == {r.forecast.method}
+            estimates = pd.to_numeric(fan.estimate).round(6).tolist()
+            assert estimates == r.forecast.frame.estimate.round(6).tolist()
+        if not r.exception:
+            continue
+        text = main_text(section(exceptions, ind_id))
+        reading = narrative.spc_sentence(r)
+        draft = text.partition("Draft commentary (generated)")[2]
+        if reading:  # the same SPC reading under "What the figures say" and in the draft
+            assert text.count(reading.split(" The limits")[0]) == 2, ind_id
+            assert reading.split(" The limits")[0] in draft
+        if r.forecast is not None:
+            assert forecast_note(r.forecast).split(";")[0] in text
+        checked += 1
+    assert checked == len(q3.exceptions) == 9

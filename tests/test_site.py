@@ -37,7 +37,7 @@ def test_root_config_asks_for_nothing_from_the_internet(root):
     assert html["embed-resources"] is False
     assert html["theme"] == "default"  # Bootstrap ships with Quarto; system fonts only
     assert (REPO / html["css"]).is_file()
-    assert root["execute"] == {"enabled": False, "echo": False, "output": "asis"}
+    assert root["execute"] == {"enabled": False, "echo": False, "output": "asis", "warning": False}
     assert root["website"]["search"] is False
 
 
@@ -52,7 +52,7 @@ def test_quarter_project_is_a_website_in_place_with_offline_options(root):
     config = quarto_project(site, root, "outturn.css")
     assert config["project"]["type"] == "website" and config["project"]["output-dir"] == "."
     assert config["project"]["render"] == [f"{n}.ipynb" for n, _ in DEFAULT_PAGES]
-    assert config["execute"] == {"enabled": False, "echo": False, "output": "asis"}
+    assert config["execute"] == {"enabled": False, "echo": False, "output": "asis", "warning": False}
     nav = config["website"]["navbar"]["left"]
     assert [i["text"] for i in nav] == [t for _, t in DEFAULT_PAGES] + ["All quarters"]
     assert nav[-1]["href"] == "../index.html"
