@@ -241,12 +241,13 @@ def write_benchmark(result: pd.DataFrame, out: Path) -> Path:
     whether the region figure is published or a mean of its councils, and the
     basis of the rank.
     """
+    from analysis.outputs import write_csv
+
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     averages = {"sn_average": 4, "region_average": 4}  # float noise only: keep 4 dp
-    result[OUTPUT_COLUMNS].round(averages).to_csv(out, index=False)
+    write_csv(result[OUTPUT_COLUMNS].round(averages), out)
     notes = out.with_name(out.stem + ".notes.csv")
-    result[NOTE_COLUMNS].to_csv(notes, index=False)
+    write_csv(result[NOTE_COLUMNS], notes)
     return notes
 
 
@@ -338,12 +339,13 @@ def build_dfe_ranks(indicators: list[dict], council: dict, source_dir: Path) -> 
 
 def write_ranks(ranks: pd.DataFrame, out: Path) -> Path:
     """Write ``RANK_COLUMNS`` to ``out`` (``data/ranks.csv``), sorted, ranks as whole numbers."""
+    from analysis.outputs import write_csv
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     frame = ranks[RANK_COLUMNS].sort_values(["indicator_id", "area_code", "period"], kind="stable")
     frame = frame.astype({"rank": "Int64", "of": "Int64"})
-    frame.to_csv(out, index=False)
-    return out
+    return write_csv(frame, out)
 
 
 def _whole_numbers(frame: pd.DataFrame, column: str, file: str) -> tuple[pd.Series, list[Problem]]:
