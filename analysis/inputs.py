@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +94,11 @@ def likely_encoding(data: bytes) -> str:
     return "Windows-1252 (Excel's 'CSV (Comma delimited)' on Windows)"
 
 
+def _named(data: bytes, path: Path) -> str:
+    name = likely_encoding(data)
+    return name if path.suffix.lower() == ".csv" else name.split(" (Excel")[0]
+
+
 def _how_to_save(path: Path) -> str:
     return SAVE_AS_UTF8 if path.suffix.lower() == ".csv" else SAVE_TEXT_AS_UTF8
 
@@ -117,7 +124,7 @@ def decode_utf8(data: bytes, path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise DataError.at(
             path,
-            f"is not UTF-8 (byte 0x{data[exc.start]:02X}); it looks like {likely_encoding(data)}",
+            f"is not UTF-8 (byte 0x{data[exc.start]:02X}); it looks like {_named(data, path)}",
             _how_to_save(path),
             line=_line_of(data, exc.start),
             key="encoding",
@@ -166,25 +173,46 @@ def read_csv_text(path: Path, limit: int = MAX_CSV_BYTES, **options: Any):
     check_size(path, limit, "CSV file")
     text = decode_utf8(path.read_bytes(), path)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, **options)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, index_col=False, **options
+            )
     except pd.errors.EmptyDataError:
         raise DataError.at(
             path,
             "is empty",
             "it needs a header line naming the columns (see docs/data-model.md), or delete it",
         ) from None
-    except pd.errors.ParserError as exc:
-        first = str(exc).splitlines()[0]
-        found = re.search(r"line (\d+)", first)
-        raise DataError.at(
-            path,
-            f"not a readable CSV ({first})",
-            "fix the quoting or the number of fields on that line, and save as UTF-8",
-            line=int(found.group(1)) if found else None,
-            key="CSV",
-        ) from None
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        raise _unreadable(path, text, exc) from None
+    frame = frame.fillna("")  # a short row: its missing cells are empty, as written
     _check_cells(frame, path)
     return frame
+
+
+def _unreadable(path: Path, text: str, exc: Exception) -> DataError:
+    """Name the first line whose number of fields differs from the header's, if any."""
+    rows = csv.reader(io.StringIO(text))
+    width = len(next(rows, []))
+    for row in rows:
+        if row and len(row) != width:
+            return DataError.at(
+                path,
+                f"has {len(row)} fields on this line and {width} in the header",
+                "remove the extra commas, or put text holding a comma in double quotes",
+                line=rows.line_num,
+                key="CSV",
+            )
+    first = str(exc).splitlines()[0]
+    found = re.search(r"line (\d+)", first)
+    return DataError.at(
+        path,
+        f"not a readable CSV ({first})",
+        "fix the quoting or the number of fields on that line, and save as UTF-8",
+        line=int(found.group(1)) if found else None,
+        key="CSV",
+    )
 
 
 def _check_cells(frame, path: Path) -> None:

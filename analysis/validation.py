@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,7 +165,7 @@ def area_problems(values: pd.DataFrame, council: CouncilConfig) -> list[Problem]
     unknown = values[~values["area_code"].isin(known)]
     for (file, code), rows in unknown.groupby(["file", "area_code"], sort=False):
         tag = f"area:{file}:{code}"
-        problems.append(_area_warning(file, int(rows["line"].iloc[0]), code, council, known, tag))
+        problems.append(_area_warning(file, int(rows["line"].iloc[0]), code, council, tag))
         problems += [
             Problem(
                 file,
@@ -181,11 +180,20 @@ def area_problems(values: pd.DataFrame, council: CouncilConfig) -> list[Problem]
     return problems
 
 
-def _area_warning(
-    file: str, line: int, code: str, council: CouncilConfig, known: set[str], tag: str
-) -> Problem:
-    near = difflib.get_close_matches(str(code), sorted(known), n=1, cutoff=0.8)
-    hint = f" (did you mean {near[0]}?)" if near else ""
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One character changed, or two neighbours swapped (E06000090 for E06000009)."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+    return len(diff) == 1 or (swapped and a[diff[1]] == b[diff[0]])
+
+
+def _area_warning(file: str, line: int, code: str, council: CouncilConfig, tag: str) -> Problem:
+    areas = [council.council, council.region, council.england, *council.neighbours]
+    near = [a for a in areas if a is not None and _one_edit_apart(str(code), a.area_code)]
+    hint = " or ".join(f"{a.area_code} ({a.name})" for a in near[:2])
+    hint = f" (did you mean {hint}?)" if hint else ""
     region = f", {council.region.name} ({council.region.area_code})" if council.region else ""
     return Problem(
         file,
