@@ -78,7 +78,7 @@ def report_error(exc: OutturnError) -> None:
         )
     elif exc.problems:
         for line in _problem_lines(exc.problems):
-            say(line)
+            say(f"error: {line}", "bold red")
     else:
         say(f"error: {exc}", "bold red")
 
