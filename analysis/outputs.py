@@ -233,7 +233,8 @@ def normalise_notebook(path: Path, replace: Mapping[str, str] | None = None) -> 
 
     Removes papermill's ``start_time``, ``end_time`` and ``duration`` (the
     notebook's and every cell's) and each cell's ``metadata.execution``
-    (Jupyter's timings); replaces, in the papermill metadata (paths and
+    (Jupyter's timings); numbers the cell ids (papermill gives the injected
+    parameters cell a random one); replaces, in the papermill metadata (paths and
     parameters) and in the injected-parameters cell, every key of ``replace``
     by its value (e.g. the staging folder by the final one, a temporary pack
     file by a fixed name). The notebook is rewritten atomically.
@@ -253,7 +254,9 @@ def normalise_notebook(path: Path, replace: Mapping[str, str] | None = None) -> 
             k: _replaced(v, replace) if isinstance(v, str) else v
             for k, v in papermill["parameters"].items()
         }
-    for cell in notebook.cells:
+    for number, cell in enumerate(notebook.cells):
+        if "id" in cell:
+            cell.id = f"cell-{number}"  # papermill's injected cell has a random id
         cell.metadata.pop("execution", None)
         for key in TIMING_KEYS:
             cell.metadata.get("papermill", {}).pop(key, None)
