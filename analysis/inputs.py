@@ -191,12 +191,31 @@ def read_csv_text(path: Path, limit: int = MAX_CSV_BYTES, **options: Any):
     return frame
 
 
+def _open_quote_line(text: str) -> int | None:
+    """Find the line of a double quote that is never closed, if any."""
+    opened, inside = 0, False
+    for offset, char in enumerate(text):
+        if char == '"':
+            inside = not inside
+            opened = offset if inside else opened
+    return text.count("\n", 0, opened) + 1 if inside else None
+
+
 def _unreadable(path: Path, text: str, exc: Exception) -> DataError:
-    """Name the first line whose number of fields differs from the header's, if any."""
+    """Say why pandas could not read the CSV, at the line where it went wrong."""
+    quote = _open_quote_line(text)
+    if quote is not None:
+        return DataError.at(
+            path,
+            "a double quote opened on this line is never closed",
+            'close the quote, or double a quote inside quoted text ("")',
+            line=quote,
+            key="CSV",
+        )
     rows = csv.reader(io.StringIO(text))
     width = len(next(rows, []))
     for row in rows:
-        if row and len(row) != width:
+        if len(row) > width:
             return DataError.at(
                 path,
                 f"has {len(row)} fields on this line and {width} in the header",

@@ -131,7 +131,8 @@ def problem_table(
 
     shown, hidden = paged(problems, root, show_all)
     table = Table(title=title, show_lines=True)
-    for column in ("file", "where", "problem", "fix"):
+    table.add_column("file", no_wrap=True)  # a file name is never split across lines
+    for column in ("where", "problem", "fix"):
         table.add_column(column, overflow="fold")
     for item in shown:
         p = item.problem

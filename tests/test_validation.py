@@ -139,7 +139,8 @@ BAD_INPUTS = [
      ["breakdowns.csv:2: [period]", "'Q9' is not a period label",
       "write the period as"]),
     ("unreadable CSV", unreadable_csv,
-     ["extra.csv", "not a readable CSV", "fix the quoting or the number of fields"]),
+     ["extra.csv:2: [CSV] a double quote opened on this line is never closed",
+      "close the quote"]),
 ]  # fmt: skip
 CASE_IDS = [case[0].replace(" ", "_") for case in BAD_INPUTS]
 
