@@ -367,7 +367,7 @@ def _rank_row_problems(
     problems = []
     if catalogue is not None:
         for i in frame.index[~frame["indicator_id"].isin(list(catalogue))]:
-            if frame.at[i, "indicator_id"] in catalogue.rejected:
+            if frame.at[i, "indicator_id"] in catalogue.rejected or not len(catalogue):
                 problems.append(knock_on(file, f"line {i + 2}, column 'indicator_id'",
                                          frame.at[i, "indicator_id"], catalogue))  # fmt: skip
                 continue

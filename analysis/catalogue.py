@@ -18,6 +18,8 @@ FREQUENCIES = ("monthly", "quarterly", "annual")
 MEASURES = ("snapshot", "flow", "cumulative_ytd", "rolling_12m", "ratio_ytd")
 YEAR_END_BASES = ("outturn", "same_point", "average_per_period")
 TARGET_RULES = ("none", "tbc", "decrease_on_last_year", "increase_on_previous_year")
+EMPTY_CATALOGUE = "catalogue:empty"
+"""Tag of the problem 'no indicators': every row citing an indicator is its knock-on."""
 _FREQ_TO_PERIOD = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 
 
@@ -386,7 +388,8 @@ def parse_catalogue(
             "it needs an 'indicators:' list, one entry per indicator with id, title, better, "
             "unit, frequency and measure (see docs/data-model.md)"
         )
-        return Catalogue([], source=file), [Problem(file, "", what, fix, key="indicators")]
+        problem = Problem(file, "", what, fix, key="indicators", tag=EMPTY_CATALOGUE)
+        return Catalogue([], source=file), [problem]
     indicators, problems, seen, rejected = [], [], set(), set()
     for n, entry in enumerate(raw["indicators"], start=1):
         ind, probs = parse_indicator(entry, n, file, doc)
@@ -409,7 +412,8 @@ def parse_catalogue(
         indicators.append(ind)
     if not raw["indicators"]:
         fix = "add at least one indicator (see docs/data-model.md)"
-        problems.append(Problem(file, "", "the 'indicators:' list is empty", fix, key="indicators"))
+        message = "the 'indicators:' list is empty"
+        problems.append(Problem(file, "", message, fix, key="indicators", tag=EMPTY_CATALOGUE))
     denominators = raw.get("denominators") or {}
     if not isinstance(denominators, dict):
         fix = "write denominators as a mapping of name: {title: ...} (see docs/data-model.md)"

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import inputs
-from analysis.catalogue import Catalogue
+from analysis.catalogue import EMPTY_CATALOGUE, Catalogue
 from analysis.errors import DataError, Problem, ValidationError
 from analysis.periods import Period, PeriodError, parse_period
 
@@ -119,7 +119,7 @@ def _indicator_problems(frame: pd.DataFrame, file: str, catalogue: Catalogue) ->
     problems = []
     for i in frame.index[~frame["indicator_id"].isin(list(catalogue))]:
         ind = frame.at[i, "indicator_id"]
-        if ind in catalogue.rejected:
+        if ind in catalogue.rejected or not len(catalogue):
             problems.append(knock_on(file, f"{_line(i)}, column 'indicator_id'", ind, catalogue))
             continue
         problems.append(
@@ -135,10 +135,14 @@ def _indicator_problems(frame: pd.DataFrame, file: str, catalogue: Catalogue) ->
 
 def knock_on(file: str, location: str, indicator_id: str, catalogue: Catalogue) -> Problem:
     """Report a row citing an indicator whose catalogue entry has a problem (a knock-on)."""
+    name = Path(catalogue.source).name
+    if not len(catalogue):
+        return Problem(file, location, f"{name} has no indicators", "fix it first",
+                       cause=EMPTY_CATALOGUE)  # fmt: skip
     return Problem(
         file,
         location,
-        f"indicator {indicator_id!r} has a problem in {Path(catalogue.source).name}",
+        f"indicator {indicator_id!r} has a problem in {name}",
         "fix that entry first",
         cause=f"indicator:{indicator_id}",
     )
@@ -472,7 +476,7 @@ def read_commentary(
         return found, problems
     for path in sorted(folder.glob("*.md")):
         ind = path.stem
-        if catalogue is not None and ind in catalogue.rejected:
+        if catalogue is not None and (ind in catalogue.rejected or not len(catalogue)):
             problems.append(knock_on(str(path), "file name", ind, catalogue))
             continue
         if catalogue is not None and ind not in catalogue:

@@ -296,7 +296,8 @@ CONFIG = [
                                                "Printed in paper_2015-16_Q2"),
          [f"{CATALOGUE}:45: [indicator 'opiate_completions', notes] is int"]),
     Case("empty_catalogue", lambda r: write(r, CATALOGUE, ""),
-         [f"{CATALOGUE}: [indicators] is empty. Fix: it needs an 'indicators:' list"]),
+         [f"{CATALOGUE}: [indicators] is empty (and ", "more caused by this). Fix: it needs "
+          "an 'indicators:' list", "1 error(s), 0 warning(s), and "]),
     Case("empty_council", lambda r: write(r, COUNCIL, "# nothing yet\n"),
          [f"{COUNCIL}: is empty. Fix: it needs council:, region:, england:, neighbours: and "
           "report:"]),
