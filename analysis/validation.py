@@ -370,16 +370,24 @@ def quarters_with_figures(data: ProjectData, as_of: str | None = None) -> list[P
 def check_quarter(data: ProjectData, quarter: str | None, as_of: str | None = None) -> None:
     """Refuse an empty ``--quarter`` or one with no council figures, listing those with some.
 
-    ``None`` (no option given) is left to the run, which takes the latest quarter.
+    ``None`` (no option given) is left to the run, which takes the latest quarter, unless
+    no council figure was published by ``as_of``.
 
     Raises
     ------
     OutturnError
         Naming the option, what was given and the quarters that have figures.
     """
-    if quarter is None:
-        return
     have = quarters_with_figures(data, as_of)
+    if quarter is None:
+        if as_of and not have:
+            first = min(data.values["vintage"], default="none")
+            raise OutturnError.at(
+                "--as-of",
+                f"no council figures were published by {as_of}",
+                f"give a later date (the earliest figure was published {first})",
+            )
+        return
     listed = ", ".join(p.label for p in have) or "none"
     fix = f"use a quarter with figures: {listed}"
     if not quarter.strip():

@@ -392,6 +392,10 @@ OPTIONS = [
     Case("quarter_without_figures_as_of", lambda r: None,
          ["error: --quarter: 2017-18 Q2 has no council figures published by 2015-01-01"],
          args=(*RUN, "--quarter", "2017-18 Q2", "--as-of", "2015-01-01")),
+    Case("as_of_before_any_figure", lambda r: None,
+         ["error: --as-of: no council figures were published by 2001-01-01. Fix: give a later "
+          "date (the earliest figure was published 2015-12-10)"],
+         args=(*RUN, "--as-of", "2001-01-01")),
     Case("quarter_not_a_period", lambda r: None, ["error: period '2017-18 Q7' is not a period "
                                                    "label"],
          args=(*RUN, "--quarter", "2017-18 Q7")),
