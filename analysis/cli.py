@@ -420,21 +420,25 @@ def log_unexpected(exc: BaseException) -> Path | None:
     import tempfile
     import traceback
 
-    candidates = [_root() / "reports"] if _root() is not None else []
-    candidates.append(Path(tempfile.gettempdir()))
     text = (
         f"outturn {dt.datetime.now().isoformat(timespec='seconds')}\n"
         f"command: {' '.join(sys.argv)}\npython: {sys.version}\n\n"
         + "".join(traceback.format_exception(exc))
     )
-    for folder in candidates:
-        name = ".outturn-error.log" if folder.name == "reports" else "outturn-error.log"
-        try:
-            if folder.is_dir():
-                (folder / name).write_text(text, encoding="utf-8")
-                return folder / name
-        except OSError:
-            continue
+    reports = _root() / "reports" if _root() is not None else None
+    try:
+        if reports is not None and reports.is_dir():
+            (reports / ".outturn-error.log").write_text(text, encoding="utf-8")
+            return reports / ".outturn-error.log"
+    except OSError:
+        pass
+    try:  # no project, or its reports/ cannot be written: a file of our own in the temp folder
+        handle, name = tempfile.mkstemp(prefix="outturn-error-", suffix=".log")
+        with open(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        return Path(name)
+    except OSError:
+        pass
     return None
 
 
