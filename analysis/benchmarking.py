@@ -20,7 +20,7 @@ from analysis.importing import (
     read_ees,
     read_lait,
 )
-from analysis.loading import _parse_periods, read_csv_text
+from analysis.loading import _parse_periods, knock_on, read_csv_text
 
 MODEL_2021 = "DfE CSC SN model April 2021"
 MODEL_2025 = "DfE CSC SN model May 2025"
@@ -241,12 +241,13 @@ def write_benchmark(result: pd.DataFrame, out: Path) -> Path:
     whether the region figure is published or a mean of its councils, and the
     basis of the rank.
     """
+    from analysis.outputs import write_csv
+
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     averages = {"sn_average": 4, "region_average": 4}  # float noise only: keep 4 dp
-    result[OUTPUT_COLUMNS].round(averages).to_csv(out, index=False)
+    write_csv(result[OUTPUT_COLUMNS].round(averages), out)
     notes = out.with_name(out.stem + ".notes.csv")
-    result[NOTE_COLUMNS].to_csv(notes, index=False)
+    write_csv(result[NOTE_COLUMNS], notes)
     return notes
 
 
@@ -338,12 +339,13 @@ def build_dfe_ranks(indicators: list[dict], council: dict, source_dir: Path) -> 
 
 def write_ranks(ranks: pd.DataFrame, out: Path) -> Path:
     """Write ``RANK_COLUMNS`` to ``out`` (``data/ranks.csv``), sorted, ranks as whole numbers."""
+    from analysis.outputs import write_csv
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     frame = ranks[RANK_COLUMNS].sort_values(["indicator_id", "area_code", "period"], kind="stable")
     frame = frame.astype({"rank": "Int64", "of": "Int64"})
-    frame.to_csv(out, index=False)
-    return out
+    return write_csv(frame, out)
 
 
 def _whole_numbers(frame: pd.DataFrame, column: str, file: str) -> tuple[pd.Series, list[Problem]]:
@@ -354,7 +356,7 @@ def _whole_numbers(frame: pd.DataFrame, column: str, file: str) -> tuple[pd.Seri
         Problem(file, f"line {i + 2}, column '{column}'", f"{frame.at[i, column]!r} is not a "
                 "whole number", f"write {column} as a whole number (1 = best), or leave the "
                 "rank empty where the council has no value; or rebuild the file with outturn init")
-        for i in frame.index[bad][:20]
+        for i in frame.index[bad]
     ]  # fmt: skip
     return nums.where(~bad).astype("Int64"), problems
 
@@ -364,11 +366,15 @@ def _rank_row_problems(
 ) -> list[Problem]:
     problems = []
     if catalogue is not None:
-        for i in frame.index[~frame["indicator_id"].isin(list(catalogue))][:20]:
+        for i in frame.index[~frame["indicator_id"].isin(list(catalogue))]:
+            if frame.at[i, "indicator_id"] in catalogue.rejected or not len(catalogue):
+                problems.append(knock_on(file, f"line {i + 2}, column 'indicator_id'",
+                                         frame.at[i, "indicator_id"], catalogue))  # fmt: skip
+                continue
             problems.append(Problem(file, f"line {i + 2}, column 'indicator_id'",
                                     f"unknown indicator {frame.at[i, 'indicator_id']!r}",
                                     "add it to data/indicators.yml or correct the id"))  # fmt: skip
-    for i in frame.index[~frame["quartile"].isin(QUARTILES)][:20]:
+    for i in frame.index[~frame["quartile"].isin(QUARTILES)]:
         problems.append(Problem(file, f"line {i + 2}, column 'quartile'",
                                 f"{frame.at[i, 'quartile']!r} is not a quartile band",
                                 "write A, B, C or D (A = best quarter), - for a context "
@@ -407,7 +413,7 @@ def check_ranks(
     rank, rank_problems = _whole_numbers(frame, "rank", file)
     of, of_problems = _whole_numbers(frame, "of", file)
     problems += rank_problems + of_problems + _rank_row_problems(frame, file, catalogue)
-    for i in frame.index[(rank > of).fillna(False)][:20]:
+    for i in frame.index[(rank > of).fillna(False)]:
         problems.append(Problem(file, f"line {i + 2}, column 'rank'",
                                 f"rank {rank[i]} is more than 'of' ({of[i]})",
                                 "a rank cannot exceed the number of councils ranked; "

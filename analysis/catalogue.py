@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import Problem, UnknownIndicatorError, ValidationError
+from analysis.inputs import KeyReader, YamlDocument, is_kind, load_yaml
 from analysis.periods import Period, PeriodError, parse_period
 from analysis.tolerance import Tolerance, parse_tolerance
 
@@ -17,6 +18,8 @@ FREQUENCIES = ("monthly", "quarterly", "annual")
 MEASURES = ("snapshot", "flow", "cumulative_ytd", "rolling_12m", "ratio_ytd")
 YEAR_END_BASES = ("outturn", "same_point", "average_per_period")
 TARGET_RULES = ("none", "tbc", "decrease_on_last_year", "increase_on_previous_year")
+EMPTY_CATALOGUE = "catalogue:empty"
+"""Tag of the problem 'no indicators': every row citing an indicator is its knock-on."""
 _FREQ_TO_PERIOD = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 
 
@@ -113,10 +116,12 @@ class Catalogue(Mapping[str, Indicator]):
         indicators: list[Indicator],
         denominators: dict[str, Any] | None = None,
         source: str = "indicators.yml",
+        rejected: frozenset[str] = frozenset(),
     ):
         self._items = {i.id: i for i in indicators}
         self.denominators = denominators or {}
         self.source = source
+        self.rejected = rejected  # ids of entries with a problem: rows citing them are knock-ons
 
     def __getitem__(self, key: str) -> Indicator:
         try:
@@ -152,28 +157,38 @@ class Catalogue(Mapping[str, Indicator]):
             )
             for ind in self._items.values()
         ]
-        return Catalogue(indicators, self.denominators, self.source)
+        return Catalogue(indicators, self.denominators, self.source, self.rejected)
+
+
+def _number(raw: dict, key: str) -> float | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not is_kind(value, "number"):
+        raise ValueError(f"'{key}' is {value!r}, expected a number")
+    return float(value)
 
 
 def _target(raw: Any) -> Target:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str, dict, type(None))):
+        raise ValueError(f"is {type(raw).__name__} {raw!r}, expected a number, a rule or a mapping")
     if isinstance(raw, (int, float)):
-        return Target(value=float(raw))
+        return Target(value=_number({"value": raw}, "value"))
     if isinstance(raw, str):
         return Target(rule=raw) if raw in TARGET_RULES else Target(rule="tbc", text=raw)
     raw = dict(raw or {})
     vintage = _vintage(raw.get("vintage"))
     if "rule" in raw:
-        if raw["rule"] not in TARGET_RULES:
+        if not isinstance(raw["rule"], str) or raw["rule"] not in TARGET_RULES:
             raise ValueError(f"rule {raw['rule']!r} is not one of {', '.join(TARGET_RULES)}")
         return Target(rule=raw["rule"], text=str(raw.get("text", "")), vintage=vintage)
     if raw.get("value") is None and raw.get("count") is None:
         raise ValueError(
             "a target needs 'value' (a number), 'count' (for a number behind a rate) or 'rule'"
         )
-    value, count = raw.get("value"), raw.get("count")
     return Target(
-        value=None if value is None else float(value),
-        count=None if count is None else float(count),
+        value=_number(raw, "value"),
+        count=_number(raw, "count"),
         text=str(raw.get("text", "")),
         vintage=vintage,
     )
@@ -200,15 +215,21 @@ def _check_enums(raw: dict, where: str, file: str) -> list[Problem]:
         ("measure", MEASURES),
     ):
         value = raw.get(key)
-        if value not in allowed:
+        if not isinstance(value, (str, type(None))) or value not in allowed:
             shown = ", ".join(str(a).replace("None", "null") for a in allowed)
-            problems.append(Problem(file, where, f"'{key}' is {value!r}", f"use one of {shown}"))
+            problems.append(
+                Problem(file, f"{where}, {key}", f"'{key}' is {value!r}", f"use one of {shown}")
+            )
     return problems
 
 
 def _parse_targets(raw: dict, where: str, file: str) -> tuple[dict[str, Target], list[Problem]]:
     targets, problems = {}, []
-    for year, spec in (raw.get("targets") or {}).items():
+    specs = raw.get("targets") or {}
+    if not isinstance(specs, dict):
+        fix = "write targets as one line per year: '2017-18: {value: 70}'"
+        return {}, [Problem(file, f"{where}, targets", "'targets' is not a mapping", fix)]
+    for year, spec in specs.items():
         try:
             label = parse_period(str(year)).year().label
             targets[label] = _target(spec)
@@ -226,10 +247,11 @@ def _parse_targets(raw: dict, where: str, file: str) -> tuple[dict[str, Target],
 
 def _parse_breaks(raw: dict, where: str, file: str) -> tuple[tuple[Break, ...], list[Problem]]:
     breaks, problems = [], []
-    for item in raw.get("breaks") or []:
+    items = raw.get("breaks") or []
+    for item in items if isinstance(items, list) else [items]:
         try:
             breaks.append(Break(parse_period(str(item["period"])), str(item.get("note", ""))))
-        except (KeyError, TypeError, PeriodError) as exc:
+        except (KeyError, TypeError, AttributeError, PeriodError) as exc:
             problems.append(
                 Problem(
                     file,
@@ -241,30 +263,42 @@ def _parse_breaks(raw: dict, where: str, file: str) -> tuple[tuple[Break, ...], 
     return tuple(breaks), problems
 
 
-def parse_indicator(raw: Any, position: int, file: str) -> tuple[Indicator | None, list[Problem]]:
-    """Build one :class:`Indicator`, collecting every problem instead of stopping at the first."""
-    if not isinstance(raw, dict) or not raw.get("id"):
-        return None, [
-            Problem(
-                file,
-                f"indicator #{position}",
-                "entry has no 'id'",
-                "give every indicator an 'id:' (snake_case)",
-            )
-        ]
-    where = f"indicator '{raw['id']}'"
+def _typed_fields(keys: KeyReader, raw: dict, at: tuple) -> dict[str, Any]:
+    """Read the indicator's plain fields, each of the type expected (else a problem)."""
+    decimals = keys.get(raw, (*at, "decimals"), "whole", 1, "write decimals as 0, 1 or 2")
+    if not 0 <= decimals <= 6:
+        keys.problem((*at, "decimals"), f"is {decimals}", "use 0 to 6 decimal places")
+        decimals = 1
+    notes = raw.get("notes") or []
+    notes = [notes] if isinstance(notes, str) else notes
+    if not isinstance(notes, list):
+        keys.problem((*at, "notes"), f"is {type(notes).__name__}", "write notes as a list of texts")
+        notes = []
+    title = keys.get(raw, (*at, "title"), "text", "")
+    return {
+        "title": str(title),
+        "short_title": str(keys.get(raw, (*at, "short_title"), "text", title)),
+        "decimals": decimals,
+        "show_count": keys.get(raw, (*at, "show_count"), "bool", False),
+        "denominator": keys.get(raw, (*at, "denominator"), "text"),
+        "service": str(keys.get(raw, (*at, "service"), "text", "")),
+        "portfolio": str(keys.get(raw, (*at, "portfolio"), "text", "")),
+        "dfe": dict(keys.get(raw, (*at, "dfe"), "mapping", {})),
+        "notes": tuple(str(n) for n in notes),
+    }
+
+
+def _other_problems(raw: dict, where: str, file: str) -> tuple[dict[str, Any], list[Problem]]:
     problems = _check_enums(raw, where, file)
     if raw.get("year_end_basis") not in (None, *YEAR_END_BASES):
         problems.append(
             Problem(
                 file,
-                where,
+                f"{where}, year_end_basis",
                 f"'year_end_basis' is {raw['year_end_basis']!r}",
                 f"use one of {', '.join(YEAR_END_BASES)} or leave it out",
             )
         )
-    if not raw.get("title"):
-        problems.append(Problem(file, where, "'title' is missing", "add the title as printed"))
     targets, tp = _parse_targets(raw, where, file)
     breaks, bp = _parse_breaks(raw, where, file)
     new_from = None
@@ -273,58 +307,96 @@ def parse_indicator(raw: Any, position: int, file: str) -> tuple[Indicator | Non
             new_from = parse_period(str(raw["new_from"]))
         except PeriodError as exc:
             problems.append(Problem(file, f"{where}, new_from", str(exc), "use a period label"))
-    problems += tp + bp
     tolerance = None
     if raw.get("tolerance") is not None:
         try:
             tolerance = parse_tolerance(raw["tolerance"])
         except ValueError as exc:
-            problems.append(
-                Problem(
-                    file,
-                    f"{where}, tolerance",
-                    f"'tolerance' {exc}",
-                    "or leave it out to use the council's report.tolerance",
-                )
+            found, _, how = str(exc).partition("; ")
+            fix = (
+                f"{how + ', ' if how else ''}or leave it out to use the council's report.tolerance"
             )
+            problems.append(Problem(file, f"{where}, tolerance", f"'tolerance' {found}", fix))
+    fields = {"targets": targets, "breaks": breaks, "new_from": new_from, "tolerance": tolerance}
+    return fields, problems + tp + bp
+
+
+def parse_indicator(
+    raw: Any, position: int, file: str, doc: YamlDocument | None = None
+) -> tuple[Indicator | None, list[Problem]]:
+    """Build one :class:`Indicator`, collecting every problem instead of stopping at the first.
+
+    ``position`` counts from 1; with the file's ``doc`` every problem carries its line.
+    """
+    at = ("indicators", position - 1)
+    line = doc.line(*at) if doc is not None else None
+    if not isinstance(raw, dict) or not is_kind(raw.get("id"), "text"):
+        fix = "give every indicator an 'id:' (snake_case)"
+        problem = Problem(file, f"indicator #{position}", "entry has no 'id'", fix, line=line)
+        return None, [problem]
+    ind_id = str(raw["id"])
+    where = f"indicator '{ind_id}'"
+    keys = KeyReader(file, doc, label=lambda path: ", ".join([where, *map(str, path[2:])]))
+    fields = _typed_fields(keys, raw, at)
+    if not fields["title"]:
+        keys.problem((*at, "title"), "'title' is missing", "add the title as printed")
+    more, problems = _other_problems(raw, where, file)
+    problems = [
+        replace(
+            p,
+            line=p.line or _line_for(doc, at, p.location, where) or line,
+            tag=f"indicator:{ind_id}",
+        )
+        for p in keys.problems + problems
+    ]
     if problems:
         return None, problems
     return Indicator(
-        id=str(raw["id"]),
-        title=str(raw["title"]),
-        short_title=str(raw.get("short_title") or raw["title"]),
+        id=ind_id,
         better=raw.get("better"),
         unit=raw["unit"],
         frequency=raw["frequency"],
         measure=raw["measure"],
-        decimals=int(raw.get("decimals", 1)),
-        show_count=bool(raw.get("show_count", False)),
-        denominator=raw.get("denominator"),
-        service=str(raw.get("service") or ""),
-        portfolio=str(raw.get("portfolio") or ""),
-        targets=targets,
-        breaks=breaks,
-        new_from=new_from,
-        dfe=dict(raw.get("dfe") or {}),
-        notes=tuple(str(n) for n in raw.get("notes") or ()),
         year_end_basis=raw.get("year_end_basis"),
-        tolerance=tolerance,
+        **fields,
+        **more,
     ), []
 
 
-def parse_catalogue(raw: Any, file: str) -> tuple[Catalogue, list[Problem]]:
-    """Build the catalogue from parsed YAML, with every problem found."""
+def _line_for(doc: YamlDocument | None, at: tuple, location: str, where: str) -> int | None:
+    """Find the line of the key a problem's location names (``indicator 'x', target 2017-18``)."""
+    if doc is None:
+        return None
+    rest = location.removeprefix(where).strip(" ,")
+    if rest.startswith("target "):
+        year = rest.removeprefix("target ")
+        return doc.line(*at, "targets", year) or doc.line(*at, "targets")
+    return doc.line(*at, rest.split(",")[0]) if rest else None
+
+
+def parse_catalogue(
+    raw: Any, file: str, doc: YamlDocument | None = None
+) -> tuple[Catalogue, list[Problem]]:
+    """Build the catalogue from parsed YAML, with every problem found (and its line, given doc).
+
+    Entries with a problem are left out; their ids are in ``Catalogue.rejected``
+    so that values citing them can be reported as knock-on effects.
+    """
     if not isinstance(raw, dict) or not isinstance(raw.get("indicators"), list):
-        return Catalogue([], source=file), [
-            Problem(
-                file, "top level", "no 'indicators:' list", "see docs/data-model.md for the shape"
-            )
-        ]
-    indicators, problems, seen = [], [], set()
+        what = "is empty" if raw is None else "has no 'indicators:' list"
+        fix = (
+            "it needs an 'indicators:' list, one entry per indicator with id, title, better, "
+            "unit, frequency and measure (see docs/data-model.md)"
+        )
+        problem = Problem(file, "", what, fix, key="indicators", tag=EMPTY_CATALOGUE)
+        return Catalogue([], source=file), [problem]
+    indicators, problems, seen, rejected = [], [], set(), set()
     for n, entry in enumerate(raw["indicators"], start=1):
-        ind, probs = parse_indicator(entry, n, file)
+        ind, probs = parse_indicator(entry, n, file, doc)
         problems += probs
         if ind is None:
+            if isinstance(entry, dict) and entry.get("id") is not None:
+                rejected.add(str(entry["id"]))
             continue
         if ind.id in seen:
             problems.append(
@@ -333,18 +405,27 @@ def parse_catalogue(raw: Any, file: str) -> tuple[Catalogue, list[Problem]]:
                     f"indicator '{ind.id}'",
                     "id used twice",
                     "give each indicator a unique id",
+                    line=doc.line("indicators", n - 1) if doc is not None else None,
                 )
             )
         seen.add(ind.id)
         indicators.append(ind)
-    return Catalogue(indicators, raw.get("denominators") or {}, source=file), problems
+    if not raw["indicators"]:
+        fix = "add at least one indicator (see docs/data-model.md)"
+        message = "the 'indicators:' list is empty"
+        problems.append(Problem(file, "", message, fix, key="indicators", tag=EMPTY_CATALOGUE))
+    denominators = raw.get("denominators") or {}
+    if not isinstance(denominators, dict):
+        fix = "write denominators as a mapping of name: {title: ...} (see docs/data-model.md)"
+        problems.append(Problem(file, "", "is not a mapping", fix, key="denominators"))
+        denominators = {}
+    return Catalogue(indicators, denominators, file, frozenset(rejected)), problems
 
 
 def load_catalogue(path: Path) -> Catalogue:
     """Read ``indicators.yml``; raise :class:`ValidationError` listing every problem."""
-    from analysis.config import read_yaml
-
-    catalogue, problems = parse_catalogue(read_yaml(path), str(path))
+    doc = load_yaml(path)
+    catalogue, problems = parse_catalogue(doc.data, str(path), doc)
     if problems:
         raise ValidationError(problems)
     return catalogue

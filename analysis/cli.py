@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from analysis.errors import OutturnError
+from analysis.errors import OutturnError, Problem
 
 app = typer.Typer(
     add_completion=False,
@@ -31,10 +32,78 @@ ProjectOption = Annotated[
 ]
 
 
-def fail(message: str, code: int = 1) -> None:
+UNEXPECTED_EXIT = 70
+"""Exit status for a fault in outturn itself (EX_SOFTWARE); 1 is for the user's input."""
+_PROJECT: list[Path] = []  # the project of the running command, for paths in messages
+
+
+def say(text: str, style: str = "") -> None:
+    """Print one message to stderr, never wrapped or read as markup (a pipe gets plain text)."""
+    if console.is_terminal and style:
+        from rich.markup import escape
+
+        head, sep, rest = text.partition(" ")
+        console.print(f"[{style}]{escape(head)}[/]{sep}{escape(rest)}", soft_wrap=True)
+    else:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+
+def _root() -> Path | None:
+    return _PROJECT[-1] if _PROJECT else None
+
+
+def show_problems(problems: list[Problem], show_all: bool = False, hint: str = "") -> None:
+    """Print problems: one line each outside a terminal, a table in one (folded and paged)."""
+    from analysis.messages import problem_lines, problem_table
+
+    if console.is_terminal:
+        console.print(problem_table(problems, _root(), show_all))
+        return
+    for line in problem_lines(problems, _root(), show_all, hint):
+        say(line)
+
+
+def report_error(exc: OutturnError) -> None:
+    """Print an outturn error: its problems in the one-line form, else its message."""
+    from analysis.errors import ValidationError
+    from analysis.messages import summary
+
+    if isinstance(exc, ValidationError):
+        show_problems(exc.problems, hint="outturn validate --all")
+        say(
+            f"error: {summary(exc.problems, 'the input data')}; nothing was written. Fix the "
+            "errors and run again",
+            "bold red",
+        )
+    elif exc.problems:
+        for line in _problem_lines(exc.problems):
+            say(f"error: {line}", "bold red")
+    else:
+        say(f"error: {exc}", "bold red")
+
+
+def _problem_lines(problems: list[Problem]) -> list[str]:
+    from analysis.messages import problem_lines
+
+    return problem_lines(problems, _root(), show_all=True)
+
+
+def fail(message: str | OutturnError, code: int = 1) -> None:
     """Print one clear error message and exit with ``code``; never a traceback."""
-    console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    if isinstance(message, OutturnError):
+        report_error(message)
+    else:
+        say(f"error: {message}", "bold red")
     raise typer.Exit(code)
+
+
+def _paths(project: Path | None):  # noqa: ANN202
+    from analysis.config import project_paths
+
+    paths = project_paths(project)
+    _PROJECT.append(paths.root)
+    return paths
 
 
 # --- commands are registered below, one section per capability --------------------------
@@ -72,17 +141,16 @@ def run_command(
     ] = False,
 ) -> None:
     """Validate the data, execute the report notebooks and render reports/<quarter>/."""
-    from analysis.config import project_paths
     from analysis.pipeline import run_quarter
 
-    paths = project_paths(project)
+    paths, as_of = _run_preflight(project, quarter, as_of)
     with console.status("Running the quarterly pack...") as status:
         result = run_quarter(
             paths,
             quarter,
             as_of,
             engine,
-            progress=lambda m: (console.print(f"  {m}"), status.update(m)),
+            progress=lambda m: (say(f"  {m}"), status.update(m)),
             published=published,
         )
     rel = (
@@ -90,39 +158,63 @@ def run_command(
         if result.folder.is_relative_to(paths.root)
         else result.folder
     )
-    console.print(
-        f"[bold green]done:[/] {result.quarter} -> {rel / 'index.html'} "
+    say(
+        f"done: {result.quarter} -> {rel / 'index.html'} "
         f"({len(result.pages)} pages, {len(result.exceptions)} exception reports, "
-        f"rendered with {result.engine}, {result.timings['total']:.1f} s)"
+        f"rendered with {result.engine}, {result.timings['total']:.1f} s)",
+        "bold green",
     )
 
 
-@app.command("validate")
-def validate_command(project: ProjectOption = None) -> None:
-    """Check everything in data/ and print every problem found; exit 1 if there are any."""
-    from rich.table import Table
+def _run_preflight(project: Path | None, quarter: str | None, as_of: str | None):  # noqa: ANN202
+    """Everything a run checks before it computes: arguments, data, quarter, output folder.
 
-    from analysis.config import project_paths
+    Warnings are printed and the run goes on; errors stop it before anything is written.
+    """
+    from analysis.errors import ValidationError
+    from analysis.pack import resolve_quarter
+    from analysis.staging import check_report_folder
+    from analysis.validation import check_as_of, check_quarter, inspect_project
+
+    as_of = check_as_of(as_of)
+    paths = _paths(project)
+    data, problems = inspect_project(paths)
+    if data is None:
+        raise ValidationError(problems)
+    if problems:
+        show_problems(problems, hint="outturn validate --all")
+    check_quarter(data, quarter, as_of)
+    check_report_folder(paths.reports, resolve_quarter(data, quarter).slug)
+    return paths, as_of
+
+
+@app.command("validate")
+def validate_command(
+    project: ProjectOption = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Show every problem (default: a first page of each kind).")
+    ] = False,
+) -> None:
+    """Check everything in data/ and print every problem found; exit 1 if there are errors.
+
+    Warnings (e.g. an area code that is no comparator) are printed but do not fail.
+    """
+    from analysis.messages import summary
     from analysis.validation import inspect_project
 
-    paths = project_paths(project)
+    paths = _paths(project)
     data, problems = inspect_project(paths)
-    if not problems and data is not None:
-        console.print(
-            f"[bold green]ok:[/] {paths.data}: {len(data.catalogue)} indicators, "
-            f"{len(data.values):,} values in "
-            f"{data.values['file'].nunique()} file(s); no problems found"
-        )
-        return
-    table = Table(title=f"{len(problems)} problem(s) in {paths.data}", show_lines=True)
-    for col in ("file", "where", "problem", "fix"):
-        table.add_column(col, overflow="fold")
-    for p in problems:
-        file = Path(p.file)
-        shown = file.relative_to(paths.root) if file.is_relative_to(paths.root) else file
-        table.add_row(str(shown), p.location, p.message, p.fix)
-    console.print(table)
-    raise typer.Exit(1)
+    if problems:
+        show_problems(problems, show_all, hint="outturn validate --all")
+    if data is None:
+        say(f"error: {summary(problems, paths.data.name + '/')}", "bold red")
+        raise typer.Exit(1)
+    warned = f"; {len(problems)} warning(s) above" if problems else "; no problems found"
+    say(
+        f"ok: {paths.data}: {len(data.catalogue)} indicators, {len(data.values):,} values in "
+        f"{data.values['file'].nunique()} file(s){warned}",
+        "bold green",
+    )
 
 
 # --- spc: XmR charts (Making Data Count) for every series in a long table ---------------
@@ -145,16 +237,18 @@ def spc_command(
     ] = None,
 ) -> None:
     """Judge every series in INPUT_CSV with an XmR chart: signal or noise, per point."""
+    from analysis.outputs import check_output_file
     from analysis.spc_io import run_spc_csv
 
     try:
+        check_output_file(out)
         table = run_spc_csv(
             input_csv, out, improvement=improvement, target=target, rebase=rebase or ()
         )
     except OutturnError as exc:
-        fail(str(exc))
+        fail(exc)
     signals = int(table["special_cause"].sum()) if len(table) else 0
-    console.print(f"wrote {len(table)} points ({signals} special cause) to {out}")
+    say(f"wrote {len(table)} points ({signals} special cause) to {out}")
 
 
 # --- DfE/ONS data: import, init, benchmark ------------------------------------------------
@@ -176,7 +270,7 @@ def import_command(
     from analysis.importing import import_into_project
 
     out, rows = import_into_project(kind, file, project or Path.cwd())
-    console.print(f"wrote {rows} rows to {out}")
+    say(f"wrote {rows} rows to {out}")
 
 
 @app.command("init")
@@ -195,8 +289,8 @@ def init_command(
     root = project or Path.cwd()
     written = init_project(root, council, model, source_dir, force)
     names = ", ".join(a["name"] for a in written["neighbours"]["areas"])
-    console.print(f"{written['council']['name']} ({written['council']['area_code']}) set up "
-                  f"in {root / 'data'}; neighbours ({model}): {names}")  # fmt: skip
+    say(f"{written['council']['name']} ({written['council']['area_code']}) set up "
+        f"in {root / 'data'}; neighbours ({model}): {names}")  # fmt: skip
 
 
 @app.command("benchmark")
@@ -213,9 +307,11 @@ def benchmark_command(
     from analysis import importing
     from analysis.benchmarking import benchmark_files, write_benchmark
     from analysis.councils import default_source_dir
+    from analysis.outputs import check_output_file
 
     if not all_councils:
         fail("only --all is supported: benchmark every council, then filter the CSV")
+    check_output_file(out)
     folder = source_dir or default_source_dir(project or Path.cwd())
     result = benchmark_files(
         input_file or folder / importing.LAIT_FILE,
@@ -224,7 +320,7 @@ def benchmark_command(
         average,
     )
     notes = write_benchmark(result, out)
-    console.print(f"wrote {len(result)} rows to {out} (model, region and rank notes: {notes})")
+    say(f"wrote {len(result)} rows to {out} (model, region and rank notes: {notes})")
 
 
 # --- forecast: forecasts with intervals and back-tested accuracy for a long table --------
@@ -245,8 +341,10 @@ def forecast_command(
     from rich.progress import Progress
 
     from analysis.forecasting import check_arguments, forecast_table, read_series_table
+    from analysis.outputs import check_output_file, write_csv
 
     try:
+        check_output_file(out)
         check_arguments(horizon, level)
         table = read_series_table(input_csv)
         with Progress(console=console, transient=True) as bar:
@@ -254,12 +352,12 @@ def forecast_command(
             result = forecast_table(
                 table, horizon=horizon, level=level, on_series=lambda: bar.advance(task)
             )
+        write_csv(result, out)
     except OutturnError as exc:
-        fail(str(exc))
-    result.to_csv(out, index=False)
+        fail(exc)
     n_series = result.groupby(_keys(table), dropna=False).ngroups if len(result) else 0
     n_none = int((result["method"] == "").sum())
-    console.print(
+    say(
         f"forecast: {n_series} series, {n_series - n_none} forecast, "
         f"{n_none} with too little data (reason in the note column); wrote {out}"
     )
@@ -282,23 +380,100 @@ def publish_command(
     project: ProjectOption = None,
 ) -> None:  # fmt: skip
     """Copy reports/<quarter>/ into TO/<quarter>/ with manifest.json; refresh TO/index.html."""
-    from analysis.config import project_paths
     from analysis.publishing import publish_quarter
 
     try:
-        folder = publish_quarter(project_paths(project), quarter, to, force)
+        folder = publish_quarter(_paths(project), quarter, to, force)
     except OutturnError as exc:
-        fail(str(exc))
-    console.print(f"[bold green]published:[/] {folder} (manifest.json, {to / 'index.html'})")
+        fail(exc)
+    say(f"published: {folder} (manifest.json, {to / 'index.html'})", "bold green")
 
 
-def main() -> None:
-    """Entry point for the ``outturn`` console script."""
+_OS_FIXES = {
+    errno.EACCES: "check that you may write there (permissions, a read-only share) or use "
+    "another folder",
+    errno.EPERM: "check that you may write there or use another folder",
+    errno.EROFS: "the disk is read-only: use another folder",
+    errno.ENOSPC: "free some disk space and run again; files already there were not replaced",
+    errno.EDQUOT: "your disk quota is full: free some space and run again",
+    errno.ENOENT: "create the folder, or correct the path",
+    errno.ENOTDIR: "a file stands where a folder is needed: move it aside",
+    errno.EISDIR: "a folder stands where a file is needed: give a file name",
+    errno.EEXIST: "something is already there: move it aside",
+}
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an operating-system error: the path, what happened and what to do."""
+    from analysis.messages import shown_path
+
+    paths = [str(x) for x in (exc.filename, exc.filename2) if x is not None]
+    where = " -> ".join(shown_path(x, _root()) for x in paths) or "(no path given)"
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    fix = _OS_FIXES.get(exc.errno or 0, "check the path and the disk")
+    return f"{where}: {reason}. Fix: {fix}"
+
+
+def log_unexpected(exc: BaseException) -> Path | None:
+    """Write the full trace of an unexpected error to a log file; return its path."""
+    import datetime as dt
+    import tempfile
+    import traceback
+
+    text = (
+        f"outturn {dt.datetime.now().isoformat(timespec='seconds')}\n"
+        f"command: {' '.join(sys.argv)}\npython: {sys.version}\n\n"
+        + "".join(traceback.format_exception(exc))
+    )
+    reports = _root() / "reports" if _root() is not None else None
+    try:
+        if reports is not None and reports.is_dir():
+            (reports / ".outturn-error.log").write_text(text, encoding="utf-8")
+            return reports / ".outturn-error.log"
+    except OSError:
+        pass
+    try:  # no project, or its reports/ cannot be written: a file of our own in the temp folder
+        handle, name = tempfile.mkstemp(prefix="outturn-error-", suffix=".log")
+        with open(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        return Path(name)
+    except OSError:
+        pass
+    return None
+
+
+def main() -> None:  # noqa: C901 - one except clause per kind of failure
+    """Entry point for the ``outturn`` console script: one line for any error, never a trace.
+
+    Errors in the input exit 1 with their message; an operating-system error
+    (a read-only folder, a full disk) names the path; anything else is a fault
+    in outturn: one line, the full trace in a log file, exit status 70.
+    """
+    from analysis.staging import Terminated
+
     try:
         app()
     except OutturnError as exc:
-        console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        report_error(exc)
         sys.exit(1)
+    except OSError as exc:
+        say(f"error: {os_error_line(exc)}", "bold red")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        say("error: interrupted; files already there were left as they were", "bold red")
+        sys.exit(130)
+    except Terminated as exc:
+        say(f"error: {exc}; files already there were left as they were", "bold red")
+        sys.exit(128 + exc.signum)
+    except Exception as exc:  # the last resort: never a traceback on the screen
+        log = log_unexpected(exc)
+        where = f"the full trace is in {log}" if log else "no log could be written"
+        say(
+            f"error: unexpected {type(exc).__name__}: {str(exc)[:300]} (a fault in outturn, "
+            f"not in your data); {where}; please report it with that file",
+            "bold red",
+        )
+        sys.exit(UNEXPECTED_EXIT)
 
 
 if __name__ == "__main__":

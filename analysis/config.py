@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from analysis.errors import ConfigError
+from analysis.inputs import KeyReader, YamlDocument, load_yaml
 from analysis.tolerance import NO_TOLERANCE, Tolerance, parse_tolerance
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -118,20 +118,15 @@ def project_paths(
 
 
 def read_yaml(path: Path) -> Any:
-    """Read a YAML file, turning a syntax error into a message with its line number."""
-    if not path.is_file():
-        raise ConfigError(f"{path}: file not found; create it (see docs/data-model.md)")
-    text = path.read_text(encoding="utf-8")
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(
-            f"{path}: YAML syntax error at {where}: {problem}. Fix: correct the YAML there "
-            "(check indentation, a missing colon, or an unquoted value containing ': ')"
-        ) from None
+    """Read a YAML file safely (bounded, UTF-8); a fault names the file and line.
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, too large, not UTF-8 or not valid YAML (see
+        :func:`analysis.inputs.load_yaml`).
+    """
+    return load_yaml(path).data
 
 
 @dataclass(frozen=True)
@@ -167,78 +162,149 @@ class CouncilConfig:
         return [a.area_code for a in self.neighbours]
 
 
-def _area(raw: Any, key: str, path: Path) -> Area:
-    if not isinstance(raw, dict) or not raw.get("area_code"):
-        raise ConfigError(
-            f"{path}: '{key}' needs 'name' and 'area_code' (a GSS code such as E06000009); "
-            "see docs/data-model.md"
+ENGLISH_COUNCIL = re.compile(r"^E(06|07|08|09|10)\d{6}$")
+"""GSS codes of English councils: unitary, shire district, metropolitan, London, county."""
+_COUNCIL_FIX = (
+    "use the ONS GSS code of an English council: E06, E07, E08, E09 or E10 and six digits "
+    "(e.g. E06000009), as DfE's statistical neighbour list gives it"
+)
+
+
+def _area(keys: KeyReader, raw: Any, path: tuple, council: bool = False) -> Area | None:
+    if not isinstance(raw, dict) or raw.get("area_code") in (None, ""):
+        found = "" if isinstance(raw, dict) else f" (found {type(raw).__name__})"
+        keys.problem(
+            path,
+            f"needs 'name' and 'area_code'{found}",
+            "write it as {name: Blackpool, area_code: E06000009}; see docs/data-model.md",
         )
+        return None
+    code = keys.get(raw, (*path, "area_code"), "text", "")
+    if council and code and not ENGLISH_COUNCIL.match(str(code)):
+        keys.problem((*path, "area_code"), f"{code!r} is not an English council", _COUNCIL_FIX)
     return Area(
-        name=str(raw.get("name", raw["area_code"])),
-        area_code=str(raw["area_code"]),
-        rank=raw.get("rank"),
-        closeness=raw.get("closeness"),
+        name=str(keys.get(raw, (*path, "name"), "text", code)),
+        area_code=str(code),
+        rank=keys.get(raw, (*path, "rank"), "whole"),
+        closeness=keys.get(raw, (*path, "closeness"), "text"),
     )
 
 
-def _exception_rule(report: dict, path: Path) -> tuple[str, ...]:
+def _exception_rule(keys: KeyReader, report: dict) -> tuple[str, ...]:
+    path = ("report", "exception_rule")
     rule = report.get("exception_rule", list(DEFAULT_EXCEPTION_RULE))
-    rule = [rule] if isinstance(rule, str) else list(rule)
+    rule = [rule] if isinstance(rule, str) else rule
+    if not isinstance(rule, list) or not all(isinstance(r, str) for r in rule):
+        keys.problem(
+            path, "is not a list of rule names", f"list any of {', '.join(EXCEPTION_RULES)}"
+        )
+        return DEFAULT_EXCEPTION_RULE
     unknown = [r for r in rule if r not in EXCEPTION_RULES]
     if unknown:
-        raise ConfigError(
-            f"{path}: report.exception_rule has unknown rule(s) {', '.join(unknown)}; "
-            f"use any of {', '.join(EXCEPTION_RULES)}"
+        keys.problem(
+            path,
+            f"has unknown rule(s) {', '.join(unknown)}",
+            f"use any of {', '.join(EXCEPTION_RULES)}",
         )
     return tuple(rule)
 
 
-def _tolerance(report: dict, path: Path) -> Tolerance:
+def _tolerance(keys: KeyReader, report: dict) -> Tolerance:
     try:
         return parse_tolerance(report.get("tolerance"))
     except ValueError as exc:
-        raise ConfigError(f"{path}: report.tolerance {exc}") from None
+        message, _, fix = str(exc).partition("; ")
+        keys.problem(("report", "tolerance"), message, fix or "write a number such as 0.5")
+        return NO_TOLERANCE
 
 
-def _draft_mode(report: dict, path: Path) -> str:
-    mode = str(report.get("draft_commentary", "below"))
-    if mode not in ("below", "replace", "off"):
-        raise ConfigError(f"{path}: report.draft_commentary is {mode!r}; use below, replace or off")
-    return mode
+def _suppress_below(keys: KeyReader, report: dict) -> int:
+    path = ("report", "suppress_below")
+    fix = "write the smallest count that may be published, a whole number such as 5"
+    value = keys.get(report, path, "whole", 5, fix)
+    if value < 0:
+        keys.problem(path, f"is {value}, below zero", fix)
+        return 5
+    return value
 
 
-def parse_council(raw: Any, path: Path) -> CouncilConfig:
-    """Build a :class:`CouncilConfig` from parsed YAML, naming any missing key."""
-    if not isinstance(raw, dict) or "council" not in raw:
-        raise ConfigError(f"{path}: needs a top-level 'council:' mapping; see docs/data-model.md")
-    neighbours = raw.get("neighbours") or {}
-    areas = neighbours.get("areas") or []
-    average = str(neighbours.get("average", "mean"))
-    if average not in ("mean", "median"):
-        raise ConfigError(f"{path}: neighbours.average is {average!r}; use mean or median")
-    report = raw.get("report") or {}
-    return CouncilConfig(
-        council=_area(raw["council"], "council", path),
-        la_number=raw["council"].get("la_number"),
-        region=_area(raw["region"], "region", path) if raw.get("region") else None,
-        england=_area(
-            raw.get("england") or {"name": "England", "area_code": "E92000001"}, "england", path
+def _neighbours(keys: KeyReader, raw: dict) -> tuple[dict, tuple[Area, ...]]:
+    neighbours = keys.get(raw, ("neighbours",), "mapping", {})
+    items = keys.get(neighbours, ("neighbours", "areas"), "list", [])
+    areas = [_area(keys, a, ("neighbours", "areas", i), True) for i, a in enumerate(items)]
+    areas = [a for a in areas if a is not None]
+    seen: set[str] = set()
+    for i, area in enumerate(areas):
+        if area.area_code in seen:
+            keys.problem(
+                ("neighbours", "areas", i, "area_code"),
+                f"{area.area_code} is listed twice",
+                "list each neighbour once",
+            )
+        seen.add(area.area_code)
+    return neighbours, tuple(areas)
+
+
+def _report(keys: KeyReader, raw: dict) -> dict[str, Any]:
+    report = keys.get(raw, ("report",), "mapping", {})
+    return {
+        "exception_rule": _exception_rule(keys, report),
+        "suppress_below": _suppress_below(keys, report),
+        "tolerance": _tolerance(keys, report),
+        "draft_commentary": keys.choice(
+            report, ("report", "draft_commentary"), DRAFT_MODES, "below"
         ),
-        neighbour_model=str(neighbours.get("model", "not stated")),
+    }
+
+
+DRAFT_MODES = ("below", "replace", "off")
+_TOP_LEVEL = {"council", "region", "england", "neighbours", "report"}
+
+
+def parse_council(raw: Any, path: Path | str, doc: YamlDocument | None = None) -> CouncilConfig:
+    """Build a :class:`CouncilConfig` from parsed YAML, checking every key and its type.
+
+    Raises
+    ------
+    ConfigError
+        Whose ``problems`` name each bad or missing key (and its line, when
+        ``doc`` is given) with what was found, what is expected and the fix.
+    """
+    keys = KeyReader(str(path), doc)
+    if not isinstance(raw, dict) or "council" not in raw:
+        what = "is empty" if raw is None else "has no 'council:' mapping"
+        keys.problem(
+            (),
+            what,
+            "it needs council:, region:, england:, neighbours: and report: (see "
+            "docs/data-model.md, or run 'outturn init --council <name>')",
+        )
+        raise ConfigError(str(keys.problems[0]), keys.problems)
+    council = _area(keys, raw["council"], ("council",), True)
+    region = _area(keys, raw["region"], ("region",)) if raw.get("region") is not None else None
+    england_raw = raw.get("england") or {"name": "England", "area_code": "E92000001"}
+    england = _area(keys, england_raw, ("england",))
+    neighbours, areas = _neighbours(keys, raw)
+    report = _report(keys, raw)
+    model = keys.get(neighbours, ("neighbours", "model"), "text", "not stated")
+    average = keys.choice(neighbours, ("neighbours", "average"), ("mean", "median"), "mean")
+    la_number = keys.get(raw["council"], ("council", "la_number"), "whole")
+    if keys.problems or council is None or england is None:
+        raise ConfigError("\n".join(str(p) for p in keys.problems), keys.problems)
+    return CouncilConfig(
+        council=council,
+        la_number=la_number,
+        region=region,
+        england=england,
+        neighbour_model=str(model),
         neighbour_average=average,
-        neighbours=tuple(_area(a, "neighbours.areas", path) for a in areas),
-        exception_rule=_exception_rule(report, path),
-        suppress_below=int(report.get("suppress_below", 5)),
-        tolerance=_tolerance(report, path),
-        draft_commentary=_draft_mode(report, path),
-        extra={
-            k: v
-            for k, v in raw.items()
-            if k not in {"council", "region", "england", "neighbours", "report"}
-        },
+        neighbours=areas,
+        extra={k: v for k, v in raw.items() if k not in _TOP_LEVEL},
+        **report,
     )
 
 
 def load_council(path: Path) -> CouncilConfig:
-    """Read ``council.yml``."""
-    return parse_council(read_yaml(path), path)
+    """Read ``council.yml``, checking every key (see :func:`parse_council`)."""
+    doc = load_yaml(path)
+    return parse_council(doc.data, path, doc)

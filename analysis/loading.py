@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.catalogue import Catalogue
+from analysis import inputs
+from analysis.catalogue import EMPTY_CATALOGUE, Catalogue
 from analysis.errors import DataError, Problem, ValidationError
 from analysis.periods import Period, PeriodError, parse_period
 
@@ -22,25 +24,26 @@ BREAKDOWN_COLUMNS = [
     "indicator_id", "area_code", "period", "breakdown", "category", "value", "unit",
     "source", "vintage", "note",
 ]  # fmt: skip
-MARKERS = {"c", "x", "z", "u", "k", "low", "-", ":", "..", "[c]", "[x]", "[z]", "[u]"}
+MARKER_ORDER = ("c", "x", "z", "u", "k", "low", "-", ":", "..", "[c]", "[x]", "[z]", "[u]")
+MARKERS = frozenset(MARKER_ORDER)
 """Publishers' markers for a withheld or missing value (kept as ``status``)."""
+NON_NEGATIVE_UNITS = ("count", "rate_per_10k", "percent")
+"""Units whose value cannot be below zero (a score can)."""
 SN_CODE = "SN"
 """Pseudo area code for a statistical-neighbour average printed in a paper."""
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:
-    """Read a CSV as text (no type guessing), raising a clear error if it cannot be parsed."""
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        first = str(exc).splitlines()[0]
-        raise DataError(
-            f"{path}: not a readable CSV ({first}); fix the quoting or the number of "
-            "fields on that line, and save as UTF-8"
-        ) from None
+    """Read a CSV as text (no type guessing) within the size, encoding and cell limits.
+
+    Raises
+    ------
+    DataError
+        Naming the file (and line) when it is missing, too large, not UTF-8 or
+        not parseable (see :func:`analysis.inputs.read_csv_text`).
+    """
+    return inputs.read_csv_text(Path(path))
 
 
 def _line(i: int) -> str:
@@ -53,13 +56,13 @@ def _parse_periods(labels: pd.Series, file: str) -> tuple[dict[str, Period], lis
         try:
             parsed[label] = parse_period(label)
         except PeriodError as exc:
-            rows = labels.index[labels == label][:3]
-            where = ", ".join(_line(i) for i in rows)
+            rows = labels.index[labels == label]
+            more = f" (and {len(rows) - 1} more row(s) with it)" if len(rows) > 1 else ""
             problems.append(
                 Problem(
                     file,
-                    f"{where}, column 'period'",
-                    str(exc),
+                    f"{_line(rows[0])}, column 'period'",
+                    f"{exc}{more}",
                     "write the period as 2017-18, 2017-18 Q2 or Sep 2017",
                 )
             )
@@ -81,9 +84,20 @@ def _numbers(
             "write a plain number (e.g. 156.2), or leave it empty and put the publisher's "
             "marker (c, x, z, u, k, low, -) in 'status'",
         )
-        for i in text.index[bad][:20]
+        for i in text.index[bad]
     ]
-    return nums, text.where(marker, ""), problems
+    infinite = np.isinf(nums.to_numpy(dtype=float))
+    problems += [
+        Problem(
+            file,
+            f"{_line(i)}, column '{name}'",
+            f"{column[i]!r} is not a finite number",
+            "write the figure as printed; if there is none, leave it empty and put the "
+            "publisher's marker in 'status'",
+        )
+        for i in text.index[infinite]
+    ]
+    return nums.where(~infinite), text.where(marker, ""), problems
 
 
 def _duplicate_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
@@ -97,44 +111,166 @@ def _duplicate_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
             "keep one row per indicator, area, period and vintage; a revised figure "
             "needs its own vintage date",
         )
-        for i in frame.index[dup][:20]
+        for i in frame.index[dup]
     ]
 
 
-def _row_problems(
-    frame: pd.DataFrame, file: str, catalogue: Catalogue | None, sources: set[str] | None
-) -> list[Problem]:
+def _indicator_problems(frame: pd.DataFrame, file: str, catalogue: Catalogue) -> list[Problem]:
     problems = []
-    if catalogue is not None:
-        unknown = ~frame["indicator_id"].isin(list(catalogue))
-        for i in frame.index[unknown][:20]:
-            problems.append(
-                Problem(
-                    file,
-                    f"{_line(i)}, column 'indicator_id'",
-                    f"unknown indicator {frame.at[i, 'indicator_id']!r}",
-                    "add it to data/indicators.yml or correct the id",
-                )
+    for i in frame.index[~frame["indicator_id"].isin(list(catalogue))]:
+        ind = frame.at[i, "indicator_id"]
+        if ind in catalogue.rejected or not len(catalogue):
+            problems.append(knock_on(file, f"{_line(i)}, column 'indicator_id'", ind, catalogue))
+            continue
+        problems.append(
+            Problem(
+                file,
+                f"{_line(i)}, column 'indicator_id'",
+                f"unknown indicator {ind!r}",
+                "add it to data/indicators.yml or correct the id",
             )
+        )
+    return problems
+
+
+def knock_on(file: str, location: str, indicator_id: str, catalogue: Catalogue) -> Problem:
+    """Report a row citing an indicator whose catalogue entry has a problem (a knock-on)."""
+    name = Path(catalogue.source).name
+    if not len(catalogue):
+        return Problem(file, location, f"{name} has no indicators", "fix it first",
+                       cause=EMPTY_CATALOGUE)  # fmt: skip
+    return Problem(
+        file,
+        location,
+        f"indicator {indicator_id!r} has a problem in {name}",
+        "fix that entry first",
+        cause=f"indicator:{indicator_id}",
+    )
+
+
+def _source_problems(frame: pd.DataFrame, file: str, sources: set[str] | None) -> list[Problem]:
+    problems = [
+        Problem(
+            file,
+            f"{_line(i)}, column 'source'",
+            "cites no source",
+            "put the id of the paper or release the figure comes from (listed in "
+            "data/sources.yml) in 'source'",
+        )
+        for i in frame.index[frame["source"] == ""]
+    ]
     if sources is not None:
-        for i in frame.index[~frame["source"].isin(sources)][:20]:
-            problems.append(
-                Problem(
-                    file,
-                    f"{_line(i)}, column 'source'",
-                    f"unknown source {frame.at[i, 'source']!r}",
-                    "add it to data/sources.yml or correct the id",
-                )
+        unknown = ~frame["source"].isin(sources) & (frame["source"] != "")
+        problems += [
+            Problem(
+                file,
+                f"{_line(i)}, column 'source'",
+                f"unknown source {frame.at[i, 'source']!r}",
+                "add it to data/sources.yml or correct the id",
             )
-    for i in frame.index[~frame["vintage"].str.match(_DATE)][:20]:
+            for i in frame.index[unknown]
+        ]
+    return problems
+
+
+def _vintage_problems(frame: pd.DataFrame, file: str, today: dt.date) -> list[Problem]:
+    problems = []
+    dates = frame["vintage"].map(_iso_date)
+    for i in frame.index[dates.isna()]:
         problems.append(
             Problem(
                 file,
                 f"{_line(i)}, column 'vintage'",
                 f"{frame.at[i, 'vintage']!r} is not a date",
-                "write the publication date as YYYY-MM-DD",
+                "write the publication date as YYYY-MM-DD (a real date)",
             )
         )
+    future = dates.notna() & (dates > today)
+    for i in frame.index[future]:
+        problems.append(
+            Problem(
+                file,
+                f"{_line(i)}, column 'vintage'",
+                f"vintage {frame.at[i, 'vintage']} is in the future (today is {today})",
+                "write the date the figure was published; a figure not yet published "
+                "does not belong in data/",
+            )
+        )
+    return problems
+
+
+def _iso_date(text: str) -> dt.date | None:
+    if not _DATE.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
+    except ValueError:
+        return None
+
+
+def _period_problems(
+    frame: pd.DataFrame, periods: dict[str, Period], file: str, today: dt.date
+) -> list[Problem]:
+    """Find figures for a period not yet begun, or published before their period began."""
+    problems = []
+    for i, label, vintage in zip(frame.index, frame["period"], frame["vintage"], strict=True):
+        period, published = periods.get(label), _iso_date(vintage)
+        if period is None:
+            continue
+        if period.start_date > today:
+            message = f"period {label!r} begins on {period.start_date}, after today ({today})"
+            fix = "correct the period (a figure cannot be for a period that has not begun)"
+        elif published is not None and period.start_date > published:
+            message = (
+                f"period {label!r} begins on {period.start_date}, after the figure's "
+                f"vintage {vintage}"
+            )
+            fix = "correct the period or the vintage (a figure is published after its period)"
+        else:
+            continue
+        problems.append(Problem(file, f"{_line(i)}, column 'period'", message, fix))
+    return problems
+
+
+def _status_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
+    given = frame["status"].str.strip()
+    unknown = (given != "") & ~given.str.lower().isin(MARKERS)
+    accepted = ", ".join(MARKER_ORDER)
+    return [
+        Problem(
+            file,
+            f"{_line(i)}, column 'status'",
+            f"status {frame.at[i, 'status']!r} is not a publisher's marker",
+            f"use one of {accepted}, or leave it empty",
+        )
+        for i in frame.index[unknown]
+    ]
+
+
+def _sign_problems(frame: pd.DataFrame, file: str, catalogue: Catalogue | None) -> list[Problem]:
+    problems = [
+        Problem(
+            file,
+            f"{_line(i)}, column 'count'",
+            f"negative count {frame.at[i, 'count']}",
+            "counts cannot be negative; correct the figure",
+        )
+        for i in frame.index[frame["count"] < 0]
+    ]
+    if catalogue is None:
+        return problems
+    units = frame["indicator_id"].map(lambda i: catalogue[i].unit if i in catalogue else "")
+    negative = (frame["value"] < 0) & units.isin(NON_NEGATIVE_UNITS)
+    problems += [
+        Problem(
+            file,
+            f"{_line(i)}, column 'value'",
+            f"negative value {frame.at[i, 'value']:g} for {frame.at[i, 'indicator_id']!r}, "
+            f"whose unit ({units[i]}) cannot be negative",
+            "correct the figure (a fall belongs in the change, not the value)",
+        )
+        for i in frame.index[negative]
+    ]
     return problems
 
 
@@ -143,8 +279,13 @@ def check_values(
     file: str,
     catalogue: Catalogue | None = None,
     sources: set[str] | None = None,
+    today: dt.date | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Check and type a raw values table; return the clean rows and every problem found."""
+    """Check and type a raw values table; return the clean rows and every problem found.
+
+    ``today`` (default: the real date) is the date after which no figure can
+    have been published and no period can have begun.
+    """
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
         return pd.DataFrame(columns=VALUE_COLUMNS), [
@@ -153,27 +294,30 @@ def check_values(
                 "header",
                 f"missing column(s) {', '.join(missing)}",
                 f"the header must include {', '.join(REQUIRED_COLUMNS)}",
+                line=1,
             )
         ]
+    if raw.empty:
+        return pd.DataFrame(columns=VALUE_COLUMNS), [
+            Problem(
+                file,
+                "header",
+                "has a header but no rows",
+                "add the values, or delete the file if it is not needed",
+                line=1,
+            )
+        ]
+    today = today or dt.date.today()
     frame = raw.reindex(columns=VALUE_COLUMNS, fill_value="").copy()
     for col in VALUE_COLUMNS:
         frame[col] = frame[col].astype(str).str.strip()
     periods, problems = _parse_periods(frame["period"], file)
     value, marker, vp = _numbers(frame["value"], "value", file, allow_marker=True)
     count, _, cp = _numbers(frame["count"], "count", file, allow_marker=False)
-    problems += vp + cp
-    for i in frame.index[count < 0][:20]:
-        problems.append(
-            Problem(
-                file,
-                f"{_line(i)}, column 'count'",
-                f"negative count {frame.at[i, 'count']}",
-                "counts cannot be negative; correct the figure",
-            )
-        )
+    problems += vp + cp + _status_problems(frame, file)
     status = frame["status"].where(frame["status"] != "", marker)
     empty = (frame["value"].str.strip() == "") & (status == "")
-    for i in frame.index[empty][:20]:
+    for i in frame.index[empty]:
         problems.append(
             Problem(
                 file,
@@ -182,17 +326,25 @@ def check_values(
                 "give a number, or a publisher's marker in 'status', or delete the row",
             )
         )
-    problems += _row_problems(frame, file, catalogue, sources)
+    if catalogue is not None:
+        problems += _indicator_problems(frame, file, catalogue)
+    problems += _source_problems(frame, file, sources)
+    problems += _vintage_problems(frame, file, today)
+    problems += _period_problems(frame, periods, file, today)
     problems += _duplicate_problems(frame, file)
     frame["period"] = frame["period"].map(lambda s: periods[s].label if s in periods else s)
     frame["value"], frame["count"], frame["status"] = value, count, status
+    problems += _sign_problems(frame, file, catalogue)
     frame["file"] = file
     frame["line"] = frame.index + 2
     return frame, problems
 
 
 def read_values(
-    paths: Iterable[Path], catalogue: Catalogue | None = None, sources: set[str] | None = None
+    paths: Iterable[Path],
+    catalogue: Catalogue | None = None,
+    sources: set[str] | None = None,
+    today: dt.date | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read and pool several values CSVs; problems name each file and line."""
     frames, problems = [], []
@@ -200,11 +352,11 @@ def read_values(
         try:
             raw = read_csv_text(path)
         except DataError as exc:
-            message, _, fix = str(exc).split(": ", 1)[-1].partition("; ")
-            problems.append(Problem(str(path), "", message, fix or "correct the file"))
+            problems += exc.problems or [Problem(str(path), "", str(exc), "correct the file")]
             continue
-        frame, probs = check_values(raw, str(path), catalogue, sources)
-        frames.append(frame)
+        frame, probs = check_values(raw, str(path), catalogue, sources, today)
+        if len(frame):
+            frames.append(frame)
         problems += probs
     pooled = (
         pd.concat(frames, ignore_index=True)
@@ -227,7 +379,7 @@ def _cross_file_duplicates(pooled: pd.DataFrame) -> list[Problem]:
             "the same indicator, area, period and vintage is also in another file",
             "keep the figure in one file only",
         )
-        for i in pooled.index[dup][:20]
+        for i in pooled.index[dup]
     ]
 
 
@@ -324,6 +476,9 @@ def read_commentary(
         return found, problems
     for path in sorted(folder.glob("*.md")):
         ind = path.stem
+        if catalogue is not None and (ind in catalogue.rejected or not len(catalogue)):
+            problems.append(knock_on(str(path), "file name", ind, catalogue))
+            continue
         if catalogue is not None and ind not in catalogue:
             problems.append(
                 Problem(
@@ -334,7 +489,12 @@ def read_commentary(
                 )
             )
             continue
-        found[ind] = parse_commentary(path.read_text(encoding="utf-8"), ind, str(path))
+        try:
+            text = inputs.read_text(path, inputs.MAX_TEXT_BYTES, "commentary file")
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        found[ind] = parse_commentary(text, ind, str(path))
     return found, problems
 
 

@@ -16,6 +16,7 @@ from analysis.config import ProjectPaths, load_council
 from analysis.errors import OutturnError
 from analysis.periods import parse_period
 from analysis.rendering import render_home
+from analysis.staging import swap_in
 
 PACKAGES = ("outturn", "pandas", "altair", "statsmodels", "papermill", "nbconvert",
             "vl-convert-python")  # fmt: skip
@@ -131,6 +132,41 @@ def _copy_rendered(src: Path, dest: Path) -> None:
             shutil.copytree(item, dest / item.name)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_destination(paths: ProjectPaths, src: Path, to: Path, final: Path) -> None:
+    """Refuse a site folder that would write into the inputs or the quarter being copied.
+
+    Raises
+    ------
+    PublishError
+        When ``to`` is the project folder, is inside ``data/``, or its quarter
+        folder overlaps the rendered quarter (``--to reports``) or holds the
+        project, so that ``--force`` could delete the source.
+    """
+    root, data = paths.root.resolve(), paths.data.resolve()
+    to_r, src_r, final_r = to.resolve(), src.resolve(), final.resolve()
+    reasons = [
+        (to_r == root, "is the project folder itself"),
+        (_inside(to_r, data) or _inside(data, final_r), f"is inside the input folder {data}"),
+        (
+            _inside(final_r, src_r) or _inside(src_r, final_r),
+            f"would overlap {src}, the rendered quarter it copies from",
+        ),
+        (_inside(root, final_r), "would hold the project folder"),
+    ]
+    for refused, why in reasons:
+        if refused:
+            raise PublishError.at(
+                f"--to {to}",
+                why,
+                "publish to a folder outside the project's data/ and reports/<quarter>/, "
+                "e.g. --to site or a shared intranet folder",
+            )
+
+
 def publish_quarter(paths: ProjectPaths, quarter: str, to: Path, force: bool = False) -> Path:
     """Copy ``reports/<slug>/`` to ``to/<slug>/`` with a manifest; refresh ``to/index.html``.
 
@@ -165,6 +201,7 @@ def publish_quarter(paths: ProjectPaths, quarter: str, to: Path, force: bool = F
             f'{src} has no rendered pages; run outturn run --quarter "{period.label}" first'
         )
     final = to / period.slug
+    check_destination(paths, src, to, final)
     if final.exists() and not force:
         raise PublishError(
             f"{final} already exists; use --force to replace it, or publish to another folder"
@@ -177,9 +214,7 @@ def publish_quarter(paths: ProjectPaths, quarter: str, to: Path, force: bool = F
         (staging / "site" / "manifest.json").write_text(
             json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
         )
-        if final.exists():
-            shutil.rmtree(final)
-        (staging / "site").rename(final)
+        swap_in(staging / "site", final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     render_home(to, load_council(paths.council_file).council.name)

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import DataError, PeriodError, SPCError
+from analysis.inputs import read_csv_text
+from analysis.outputs import write_csv
 from analysis.periods import Period, parse_period
 from analysis.spc import IMPROVEMENTS, xmr
 
@@ -27,12 +29,7 @@ def read_spc_csv(path: Path) -> pd.DataFrame:
         When the file is missing or unreadable, or lacks a ``period`` or ``value`` column.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: file not found; check the path to the input CSV")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: not a readable CSV ({exc}); save it as UTF-8 CSV") from exc
+    raw = read_csv_text(path, skipinitialspace=True)
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
@@ -216,7 +213,5 @@ def run_spc_csv(
     path = Path(input_csv)
     frame = parse_spc_input(read_spc_csv(path), path)
     table = spc_table(frame, improvement=direction, target=target, rebase=rebase, path=path)
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    rounded = table.round({"mean": 6, "lpl": 6, "upl": 6})
-    rounded.to_csv(out, index=False)
+    write_csv(table.round({"mean": 6, "lpl": 6, "upl": 6}), out)
     return table

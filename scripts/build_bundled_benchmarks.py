@@ -19,6 +19,7 @@ import yaml
 
 from analysis.benchmarking import build_dfe_ranks, write_ranks
 from analysis.importing import build_dfe_values
+from analysis.outputs import write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,7 +50,7 @@ def main() -> None:
     values = build_dfe_values(catalogue["indicators"], council, args.source_dir)
     out = data / "values" / "dfe.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
-    values.to_csv(out, index=False)
+    write_csv(values, out)
     print(f"wrote {len(values)} rows for {values['indicator_id'].nunique()} indicators to {out}")
     ranks = write_ranks(build_dfe_ranks(catalogue["indicators"], council, args.source_dir),
                         data / "ranks.csv")  # fmt: skip

@@ -158,23 +158,23 @@ GOOD = "cla,E06000009,2022-23,151,151,D,dfe_ees_2023,2023-11-16"
 BAD_ROWS = [
     (
         "cla,E06000009,2022-23,15.5,151,D,dfe_ees_2023,2023-11-16",
-        "line 2, column 'rank': '15.5' is not a whole number",
+        ":2: [rank] '15.5' is not a whole number",
     ),
     (
         "cla,E06000009,2022-23,151,151,E,dfe_ees_2023,2023-11-16",
-        "line 2, column 'quartile': 'E' is not a quartile band",
+        ":2: [quartile] 'E' is not a quartile band",
     ),
     (
         "cla_typo,E06000009,2022-23,151,151,D,dfe_ees_2023,2023-11-16",
-        "line 2, column 'indicator_id': unknown indicator 'cla_typo'",
+        ":2: [indicator_id] unknown indicator 'cla_typo'",
     ),
     (
         "cla,E06000009,2022-23 Q5,151,151,D,dfe_ees_2023,2023-11-16",
-        "line 2, column 'period': period '2022-23 Q5'",
+        ":2: [period] period '2022-23 Q5'",
     ),
     (
         "cla,E06000009,2022-23,160,151,D,dfe_ees_2023,2023-11-16",
-        "line 2, column 'rank': rank 160 is more than 'of' (151)",
+        ":2: [rank] rank 160 is more than 'of' (151)",
     ),
 ]
 
@@ -187,7 +187,7 @@ def test_malformed_ranks_row_names_file_line_and_fix(project, row, expected):
     assert data is None
     messages = [str(p) for p in problems]
     assert len(messages) == 1, messages
-    assert messages[0].startswith(f"{path}, {expected}")
+    assert messages[0].startswith(f"{path}{expected}")
     assert "Fix: " in messages[0]
 
 
@@ -198,7 +198,7 @@ def test_ranks_missing_column_is_a_header_problem(project):
         "cla,E06000009,2022-23,151,D,dfe_ees_2023,2023-11-16\n",
         encoding="utf-8",
     )
-    with pytest.raises(ValidationError, match=r"ranks\.csv, header: missing column\(s\) of\."):
+    with pytest.raises(ValidationError, match=r"ranks\.csv:1: \[header\] missing column\(s\) of\."):
         read_ranks(path)
 
 

@@ -155,7 +155,9 @@ def test_unknown_draft_mode_is_a_config_error(tmp_path):
         "council": {"name": "X", "area_code": "E06000009"},
         "report": {"draft_commentary": "above"},
     }
-    with pytest.raises(ConfigError, match=r"report.draft_commentary is 'above'; use below"):
+    with pytest.raises(
+        ConfigError, match=r"\[report.draft_commentary\] is 'above'. Fix: use one of below"
+    ):
         parse_council(raw, tmp_path / "council.yml")
 
 

@@ -95,7 +95,7 @@ def test_council_yml_bad_tolerance_names_the_file_and_field():
         "council": {"name": "Blackpool", "area_code": "E06000009"},
         "report": {"tolerance": "a bit"},
     }
-    with pytest.raises(ConfigError, match=r"council.yml: report.tolerance is 'a bit'"):
+    with pytest.raises(ConfigError, match=r"council.yml: \[report.tolerance\] is 'a bit'"):
         parse_council(raw, "council.yml")
 
 

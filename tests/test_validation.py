@@ -113,19 +113,19 @@ def unreadable_csv(root: Path) -> None:
 # (case, how to break the project, what the message must contain: file, where, what, fix)
 BAD_INPUTS = [
     ("unknown indicator id", unknown_indicator,
-     ["extra.csv", "line 2, column 'indicator_id'", "unknown indicator 'cla_typo'",
+     ["extra.csv", "extra.csv:2: [indicator_id]", "unknown indicator 'cla_typo'",
       "add it to data/indicators.yml or correct the id"]),
     ("unparseable period", bad_period,
-     ["extra.csv", "line 2, column 'period'", "'2017-18 Q5' is not a period label",
+     ["extra.csv", "extra.csv:2: [period]", "'2017-18 Q5' is not a period label",
       "write the period as 2017-18, 2017-18 Q2 or Sep 2017"]),
     ("duplicate row", duplicate_row,
-     ["extra.csv", "line 3", "duplicate of an earlier row for (cla, E06000009, 2017-18 Q2, "
+     ["extra.csv:3:", "duplicate of an earlier row for (cla, E06000009, 2017-18 Q2, "
       "2017-12-01)", "a revised figure needs its own vintage date"]),
     ("non-numeric value", non_numeric_value,
-     ["extra.csv", "line 2, column 'value'", "'18S.6' is not a number",
+     ["extra.csv", "extra.csv:2: [value]", "'18S.6' is not a number",
       "write a plain number"]),
     ("negative count", negative_count,
-     ["extra.csv", "line 2, column 'count'", "negative count -531",
+     ["extra.csv", "extra.csv:2: [count]", "negative count -531",
       "counts cannot be negative"]),
     ("missing required column", missing_column,
      ["extra.csv", "header", "missing column(s) vintage", "the header must include"]),
@@ -137,10 +137,11 @@ BAD_INPUTS = [
      ["2017-18-Q2/children_in_cars.md", "file name", "no indicator 'children_in_cars'",
       "rename the file to <indicator_id>.md"]),
     ("unreadable period in breakdowns.csv", bad_breakdown_period,
-     ["breakdowns.csv", "line 2, column 'period'", "'Q9' is not a period label",
+     ["breakdowns.csv:2: [period]", "'Q9' is not a period label",
       "write the period as"]),
     ("unreadable CSV", unreadable_csv,
-     ["extra.csv", "not a readable CSV", "fix the quoting or the number of fields"]),
+     ["extra.csv:2: [CSV] a double quote opened on this line is never closed",
+      "close the quote"]),
 ]  # fmt: skip
 CASE_IDS = [case[0].replace(" ", "_") for case in BAD_INPUTS]
 
@@ -194,9 +195,8 @@ def test_validate_bundled_data_exits_0(capsys):
 
 
 def test_suppression_marker_in_value_is_a_withheld_value(capsys, project):
-    write_values(
-        project, HEADER + GOOD_ROW.replace("185.6,531", "c,").replace("2017-18 Q2", "2017-18 Q4")
-    )
+    row = GOOD_ROW.replace("185.6,531", "c,").replace("2017-18 Q2", "2017-18 Q4")
+    write_values(project, HEADER + row.replace("2017-11-30", "2018-05-10"))
     code, out = run_cli(capsys, "validate", "--project", str(project))
     assert code == 0, out
     data, problems = inspect_project(project_paths(project))
@@ -210,7 +210,7 @@ def test_empty_value_without_marker_is_an_error(capsys, project):
     write_values(project, HEADER + GOOD_ROW.replace("185.6", ""))
     code, out = run_cli(capsys, "validate", "--project", str(project))
     assert code == 1
-    assert "line 2, column 'value'" in out and "value is empty" in out
+    assert "extra.csv:2: [value] value is empty" in out
 
 
 def test_missing_commentary_is_not_an_error_and_says_so(capsys, project):

@@ -147,13 +147,9 @@ def read_series_table(path: str | Path) -> pd.DataFrame:
         When the file is missing or unreadable, a column is missing, or a period
         or value cannot be read (the message names the row).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: file not found; check the path and name of the input CSV")
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot be read as CSV ({exc}); save it as UTF-8 CSV") from None
+    from analysis.inputs import read_csv_text
+
+    table = read_csv_text(Path(path))
     table.columns = [c.strip() for c in table.columns]
     indicator = "indicator_id" if "indicator_id" in table.columns else "indicator"
     missing = [c for c in ("area_code", indicator, "period", "value") if c not in table]
