@@ -118,7 +118,9 @@ def _list(node: SyntaxTreeNode, shift: int) -> str:
         body = _blocks(item.children, shift)
         pad = " " * (len(marker) + 1)
         lines = body.split("\n")
-        items.append(f"{marker} {lines[0]}" + "".join(f"\n{pad}{x}" if x else "\n" for x in lines[1:]))
+        items.append(
+            f"{marker} {lines[0]}" + "".join(f"\n{pad}{x}" if x else "\n" for x in lines[1:])
+        )
     return "\n".join(items)
 
 

@@ -85,7 +85,7 @@ def heading_markdown(h: Heading) -> str:
 
 
 def table_markdown(table: Table) -> str:
-    """A table as a raw HTML block: Quarto passes it through; the fallback does the same."""
+    """Return a table as a raw HTML block: Quarto passes it through; the fallback does the same."""
     from analysis.markup import table_html
 
     if table.empty:
@@ -94,7 +94,7 @@ def table_markdown(table: Table) -> str:
 
 
 def chart_name(spec: dict) -> str:
-    """A stable file name for a chart: its own ``name``, else a hash of its spec."""
+    """Return a stable file name for a chart: its own ``name``, else a hash of its spec."""
     import json
 
     name = spec.get("name")
@@ -105,7 +105,7 @@ def chart_name(spec: dict) -> str:
 
 
 def chart_title_text(spec: dict) -> str:
-    """A chart's title as one line of text."""
+    """Return a chart's title as one line of text."""
     title = spec.get("title", "")
     text = title.get("text", "") if isinstance(title, dict) else title
     joined = " ".join(text) if isinstance(text, list) else str(text)
@@ -114,9 +114,7 @@ def chart_title_text(spec: dict) -> str:
 
 def figure_markdown(fig: Figure, folder: Path | None = None) -> str:
     """Write the chart's SVG under ``charts/`` and return the Markdown image with its alt text."""
-    from analysis.charts import chart_svg
-
-    from analysis.charts import chart_data
+    from analysis.charts import chart_data, chart_svg
 
     spec = fig.chart.to_dict()
     name = chart_name(spec)
@@ -134,27 +132,37 @@ def figure_markdown(fig: Figure, folder: Path | None = None) -> str:
     return f"{image}\n\n[{link}]({CHART_DIR}/{name}.csv)"
 
 
+def paragraph_markdown(p: Paragraph) -> str:
+    """Return a paragraph of escaped text, with an optional bold lead."""
+    lead = f"**{escape_markdown(p.strong)}** " if p.strong else ""
+    return lead + escape_markdown(p.text) if p.text else ""
+
+
+def bullets_markdown(b: Bullets) -> str:
+    """Return a bulleted list of escaped items."""
+    return "\n".join(f"- {escape_markdown(i)}" for i in b.items if i)
+
+
+_CONVERTERS = {
+    Heading: heading_markdown,
+    Paragraph: paragraph_markdown,
+    Bullets: bullets_markdown,
+    Markdown: lambda m: m.text.strip(),
+    Table: table_markdown,
+    pd.DataFrame: lambda f: table_markdown(Table(f.astype(str), "")),
+    Figure: figure_markdown,
+}
+
+
 def to_markdown(block: Block | Iterable | None) -> str:
     """Turn one block (or a list of blocks) into Markdown; '' for nothing."""
-    if block is None or (isinstance(block, str) and not block.strip()):
+    if block is None:
         return ""
     if isinstance(block, str):
         return block.strip()
-    if isinstance(block, Heading):
-        return heading_markdown(block)
-    if isinstance(block, Paragraph):
-        lead = f"**{escape_markdown(block.strong)}** " if block.strong else ""
-        return lead + escape_markdown(block.text) if block.text else ""
-    if isinstance(block, Bullets):
-        return "\n".join(f"- {escape_markdown(i)}" for i in block.items if i)
-    if isinstance(block, Markdown):
-        return block.text.strip()
-    if isinstance(block, Table):
-        return table_markdown(block)
-    if isinstance(block, pd.DataFrame):
-        return table_markdown(Table(block.astype(str), ""))
-    if isinstance(block, Figure):
-        return figure_markdown(block)
+    for kind, convert in _CONVERTERS.items():
+        if isinstance(block, kind):
+            return convert(block)
     if _is_chart(block):
         return figure_markdown(Figure(block))
     return "\n\n".join(m for b in block if (m := to_markdown(b)))

@@ -83,7 +83,7 @@ def format_change(change: float, ind: Indicator) -> str:
 
 
 def format_count(value: float) -> str:
-    """A whole number with separators (``1,932``), or '' for a missing one."""
+    """Return a whole number with separators (``1,932``), or '' for a missing one."""
     return "" if value is None or math.isnan(value) else f"{value:,.0f}"
 
 
@@ -93,14 +93,14 @@ def plain_number(value: float) -> str:
 
 
 def dot_words(direction: str, judgement: str) -> str:
-    """The words of a direction-of-travel mark: ``up, worse``, ``down``, or ``n/a``."""
+    """Return the words of a direction-of-travel mark: ``up, worse``, ``down``, or ``n/a``."""
     if not direction:
         return "n/a"
     return f"{direction}, {judgement}" if judgement not in ("n/a", "") else direction
 
 
 def dot_symbols(direction: str, judgement: str) -> str:
-    """The arrow and tick or cross of a direction of travel (``↑ ✗``); '' for none."""
+    """Return the arrow and tick or cross of a direction of travel (``↑ ✗``); '' for none."""
     if not direction:
         return ""
     return f"{ARROWS[direction]} {MARKS.get(judgement, '')}".strip()
@@ -129,7 +129,7 @@ def period_span(first: str, last: str) -> str:
 
 
 def format_unit_value(value: float, unit: str | None = None, decimals: int = 1) -> str:
-    """Write a value for a sentence or a chart label, by unit name: ``18.7%`` for a percentage, ``1,234`` for a count."""
+    """Write a value for a sentence or a chart label by unit name: ``18.7%``, ``1,234``."""
     if value is None or value != value:  # None or NaN
         return "n/a"
     if unit in ("percent", "%"):

@@ -1,4 +1,4 @@
-"""The only HTML outturn writes: accessible tables and marks, and the fallback engine's page shell."""
+"""The only HTML outturn writes: accessible tables and marks, and the fallback page shell."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def esc(text: object) -> str:
 
 
 def icon_svg(letter: str) -> str:
-    """A Making Data Count style round icon; decorative, the badge's words say the same."""
+    """Return a Making Data Count style round icon; decorative, the badge's words say the same."""
     if not letter:
         return ""
     return (
@@ -31,7 +31,7 @@ def icon_svg(letter: str) -> str:
 
 
 def mark_html(mark: Mark) -> str:
-    """A mark as HTML: symbols hidden from screen readers, words always present."""
+    """Return a mark as HTML: symbols hidden from screen readers, words always present."""
     title = f' title="{esc(mark.title)}"' if mark.title else ""
     if mark.kind == "badge":
         return (
@@ -57,11 +57,9 @@ def cell_html(value: object) -> str:
 
 
 def table_html(table: Table) -> str:
-    """An accessible table: caption, ``th`` with scopes, row headers, numbers aligned right."""
+    """Return an accessible table: caption, ``th`` with scopes, row headers, numbers right."""
     frame = table.frame
-    head = "".join(
-        f'<th scope="col"{_align(c, table)}>{esc(c)}</th>' for c in frame.columns
-    )
+    head = "".join(f'<th scope="col"{_align(c, table)}>{esc(c)}</th>' for c in frame.columns)
     body = []
     for row in frame.itertuples(index=False):
         cells = []
@@ -87,7 +85,7 @@ def _align(column: str, table: Table) -> str:
 
 
 def nav_html(links: Sequence[tuple[str, str]], current: str, label: str) -> str:
-    """The report's navigation: (href, text) pairs, the current page marked."""
+    """Return the report's navigation: (href, text) pairs, the current page marked."""
     items = []
     for href, text in links:
         here = ' aria-current="page"' if href == current else ""
@@ -99,7 +97,7 @@ def nav_html(links: Sequence[tuple[str, str]], current: str, label: str) -> str:
 
 
 def toc_html(entries: Sequence[tuple[str, str]]) -> str:
-    """The page's table of contents (its level-2 headings), open without any script."""
+    """Return the page's table of contents (its level-2 headings), open without any script."""
     if not entries:
         return ""
     items = "".join(f'<li><a href="#{esc(i)}">{esc(t)}</a></li>' for i, t in entries)
@@ -118,7 +116,7 @@ def page_html(
     footer: Sequence[str],
     css: Sequence[str],
 ) -> str:
-    """A complete, self-contained HTML page (no scripts; stylesheets inlined)."""
+    """Return a complete, self-contained HTML page (no scripts; stylesheets inlined)."""
     styles = "".join(f"<style>{c}</style>\n" for c in css)
     foot = "".join(f"<p>{esc(line)}</p>" for line in footer)
     return (
@@ -133,7 +131,7 @@ def page_html(
 
 
 def home_html(title: str, quarters: Sequence[tuple[str, str]], css: str) -> str:
-    """The list of every quarter produced: (href, label), newest first."""
+    """Return the list of every quarter produced: (href, label), newest first."""
     items = "".join(f'<li><a href="{esc(h)}">{esc(label)}</a></li>' for h, label in quarters)
     return (
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
@@ -151,7 +149,7 @@ _ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
 
 
 def pandoc_identifier(text: str, seen: set[str]) -> str:
-    """An id for a heading, made as Pandoc makes it (so both engines link alike)."""
+    """Return an id for a heading, made as Pandoc makes it (so both engines link alike)."""
     ident = re.sub(r"[^\w\s.-]", "", text.lower(), flags=re.UNICODE)
     ident = re.sub(r"\s+", "-", ident.strip())
     ident = re.sub(r"^[^a-z]+", "", ident) or "section"
@@ -179,7 +177,9 @@ def _heading_ids(state) -> None:  # noqa: ANN001 - a markdown-it StateCore
             last = inline.children[-1] if inline.children else None
             if last is not None and last.type == "text":
                 last.content = _ATTRS.sub("", last.content)
-        text = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+        text = "".join(
+            c.content for c in inline.children or [] if c.type in ("text", "code_inline")
+        )
         ident = wanted or pandoc_identifier(text, seen)
         seen.add(ident)
         token.attrSet("id", ident)
@@ -187,7 +187,7 @@ def _heading_ids(state) -> None:  # noqa: ANN001 - a markdown-it StateCore
 
 
 def _fence(self, tokens, idx, options, env) -> str:  # noqa: ANN001
-    """A ``{=html}`` fence is raw HTML (as in Pandoc); any other fence is code."""
+    """Return a ``{=html}`` fence is raw HTML (as in Pandoc); any other fence is code."""
     token = tokens[idx]
     if token.info.strip() == "{=html}":
         return token.content
@@ -195,7 +195,7 @@ def _fence(self, tokens, idx, options, env) -> str:  # noqa: ANN001
 
 
 def _image(self, tokens, idx, options, env) -> str:  # noqa: ANN001
-    """An image with ``{fig-alt=...}``: a figure whose caption is the bracketed text."""
+    """Return an image with ``{fig-alt=...}``: a figure whose caption is the bracketed text."""
     token = tokens[idx]
     caption = self.renderInline(token.children or [], options, env)
     alt = token.attrGet("fig-alt") or token.content

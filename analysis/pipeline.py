@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import datetime as dt
 import tempfile
 import time
 from collections.abc import Callable
@@ -15,10 +15,12 @@ import pandas as pd
 from analysis.comparison import SCORECARD_COLUMNS
 from analysis.config import ProjectPaths
 from analysis.errors import OutturnError
+from analysis.outputs import normalise_notebook, write_csv, write_xlsx
 from analysis.pack import Pack, build_pack, resolve_quarter
 from analysis.rendering import choose_engine, render_home, render_python, render_quarto
 from analysis.results import SIGNAL_COLUMNS, forecast_items
 from analysis.site import Page, Site, check_twins, footer_lines, read_config, read_pages
+from analysis.staging import staging_folder, swap_in
 from analysis.validation import load_project
 
 Progress = Callable[[str], None]
@@ -50,16 +52,24 @@ def _as_ipynb(source: Path, scratch: Path) -> Path:
     return out
 
 
+def latest_vintage(pack: Pack) -> dt.datetime | None:
+    """Return the newest publication date among the figures used (the spreadsheet's fixed date)."""
+    vintages = pd.to_datetime(pack.values.get("vintage"), errors="coerce").dropna()
+    return None if vintages.empty else vintages.max().to_pydatetime()
+
+
 def write_scorecard(pack: Pack, folder: Path) -> list[Path]:
-    """``scorecard.csv`` (exactly the agreed columns) and an ``.xlsx`` copy for analysts."""
+    """``scorecard.csv`` (exactly the agreed columns) and an ``.xlsx`` copy for analysts.
+
+    Text that a spreadsheet would run as a formula is written as text, and the
+    workbook carries the data's date, not the clock's: the same data gives the
+    same bytes.
+    """
     card = pack.scorecard.copy()
     card["exception"] = card["exception"].map({True: "true", False: "false"})
     columns = SCORECARD_COLUMNS + [c for c in SIGNAL_COLUMNS if c in card.columns]
-    csv = folder / "scorecard.csv"
-    card[columns].to_csv(csv, index=False)
-    xlsx = folder / "scorecard.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        card[columns].to_excel(writer, sheet_name="scorecard", index=False)
+    csv = write_csv(card[columns], folder / "scorecard.csv")
+    xlsx = write_xlsx(card[columns], folder / "scorecard.xlsx", "scorecard", latest_vintage(pack))
     return [csv, xlsx]
 
 
@@ -67,9 +77,7 @@ def write_forecasts(pack: Pack, folder: Path) -> Path:
     """``forecasts.csv``: each reported indicator's forecast, crossing and year-end projection."""
     from analysis.forecasting import forecasts_frame
 
-    out = folder / "forecasts.csv"
-    forecasts_frame(forecast_items(pack.results)).to_csv(out, index=False)
-    return out
+    return write_csv(forecasts_frame(forecast_items(pack.results)), folder / "forecasts.csv")
 
 
 KERNELS = 2
@@ -102,14 +110,21 @@ def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> Pa
 
 
 def execute_all(
-    pages: tuple[Page, ...], folder: Path, parameters: dict, progress: Progress
+    pages: tuple[Page, ...],
+    folder: Path,
+    parameters: dict,
+    progress: Progress,
+    replace: dict[str, str] | None = None,
 ) -> list[Path]:
     """Execute the pages' notebooks concurrently (one kernel each) in ``folder``.
 
     Each runs with ``folder`` as its working directory, so the charts it draws
-    are written beside it (``charts/``).
+    are written beside it (``charts/``). The executed notebooks lose their
+    timings, and every path in ``replace`` (the staging folder, a temporary
+    file) is written as the path it stands for: two runs, the same bytes.
     """
     with tempfile.TemporaryDirectory() as scratch, ThreadPoolExecutor(max_workers=KERNELS) as pool:
+        replace = {scratch: str(pages[0].source.parent), **(replace or {})} if pages else {}
         futures = {
             pool.submit(
                 execute_notebook,
@@ -121,9 +136,13 @@ def execute_all(
             for page in pages
         }
         done = []
-        for future, name in futures.items():
-            done.append(future.result())
-            progress(f"executed {name}.ipynb")
+        try:
+            for future, name in futures.items():
+                done.append(normalise_notebook(future.result(), replace))
+                progress(f"executed {name}.ipynb")
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # an interrupt need not wait
+            raise
     return done
 
 
@@ -137,19 +156,8 @@ def _share_pack(pack: Pack, folder: Path) -> str:
     return str(out)
 
 
-def _swap_in(staging: Path, final: Path) -> None:
-    old = final.with_name(f".old-{final.name}")
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        final.rename(old)
-    staging.rename(final)
-    if old.exists():
-        shutil.rmtree(old)
-
-
 def site_for(paths: ProjectPaths, pack: Pack) -> Site:
-    """The quarter's pages (from ``_quarto.yml`` and ``notebooks/``), title and footer."""
+    """Return the quarter's pages (from ``_quarto.yml`` and ``notebooks/``), title and footer."""
     pages = read_pages(paths)
     check_twins(pages)
     title = f"{pack.council_name} performance report, {pack.quarter.label}"
@@ -188,9 +196,8 @@ def run_quarter(
         f"validated data; {period.label}: {len(pack.reported)} indicators, "
         f"{len(pack.exceptions)} exceptions"
     )
-    paths.reports.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{period.slug}-", dir=paths.reports))
-    try:
+    final = paths.report_dir(period.slug)
+    with staging_folder(paths.reports, period.slug) as staging:
         staging.chmod(0o755)  # readable by the other users of an intranet folder
         write_scorecard(pack, staging)
         write_forecasts(pack, staging)
@@ -199,14 +206,15 @@ def run_quarter(
             "project": str(paths.root),
             "data_dir": str(paths.data),
             "council_config": str(paths.council_file),
-            "output_dir": str(paths.report_dir(period.slug)),
+            "output_dir": str(final),
             "as_of": as_of or "",
             "published": published,
         }
         t1 = time.perf_counter()
         with tempfile.TemporaryDirectory() as private:
             params["pack_file"] = _share_pack(pack, Path(private))
-            execute_all(site.pages, staging, params, progress)
+            fixed = {str(staging): str(final), params["pack_file"]: "(the pack this run computed)"}
+            execute_all(site.pages, staging, params, progress, fixed)
         timings["notebooks"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         pages = (
@@ -215,12 +223,9 @@ def run_quarter(
             else render_python(staging, site)
         )
         timings["render"] = time.perf_counter() - t2
-        _swap_in(staging, paths.report_dir(period.slug))
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        swap_in(staging, final)
     render_home(paths.reports, pack.council_name)
-    folder = paths.report_dir(period.slug)
+    folder = final
     timings["total"] = time.perf_counter() - t0
     return RunResult(
         period.label, folder, engine, pack.exceptions, [folder / p.name for p in pages], timings

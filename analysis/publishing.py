@@ -83,7 +83,7 @@ def detect_engine(folder: Path) -> str:
 
 
 def quarto_version_of(folder: Path) -> str | None:
-    """The version of Quarto that rendered the pages (``1.7.34``), from their generator tag."""
+    """Return the version of Quarto that rendered the pages (``1.7.34``), from their generator."""
     page = (folder / "index.html").read_text(encoding="utf-8", errors="replace")
     found = re.search(r'name="generator" content="quarto-([^"]+)"', page)
     return found.group(1) if found else None

@@ -51,7 +51,7 @@ def choose_engine(engine: str = "auto") -> str:
 
 
 def quarto_version() -> str | None:
-    """The installed Quarto's version (``1.7.34``), or None."""
+    """Return the installed Quarto's version (``1.7.34``), or None."""
     if not quarto_available():
         return None
     found = subprocess.run(["quarto", "--version"], capture_output=True, text=True, check=False)
@@ -59,7 +59,7 @@ def quarto_version() -> str | None:
 
 
 def stylesheet(name: str = "outturn.css") -> str:
-    """A stylesheet shipped with outturn (``outturn.css``: tables, marks, figures)."""
+    """Return a stylesheet shipped with outturn (``outturn.css``: tables, marks, figures)."""
     return resources.files("analysis").joinpath(f"static/{name}").read_text("utf-8")
 
 
@@ -67,7 +67,7 @@ def stylesheet(name: str = "outturn.css") -> str:
 
 
 def visible_cells(nb: nbformat.NotebookNode) -> list:
-    """The cells a page shows: all but the parameters (as written and as papermill injected)."""
+    """Return the cells a page shows: all but the parameters (written and injected)."""
     return [c for c in nb.cells if not _HIDDEN_TAGS & set(c.metadata.get("tags", []))]
 
 
@@ -89,7 +89,7 @@ def _joined(value: str | list[str]) -> str:
 
 
 def page_title(nb: nbformat.NotebookNode) -> str:
-    """The page's title: its first level-1 heading (the notebook writes it), else ''."""
+    """Return the page's title: its first level-1 heading (the notebook writes it), else ''."""
     for cell in visible_cells(nb):
         texts = [cell.source] if cell.cell_type == "markdown" else []
         texts += [output_markdown(o) for o in cell.get("outputs", [])]
@@ -117,7 +117,6 @@ def prepare_for_quarto(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     from a CDN to the page.
     """
     title = ""
-    nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         # run timings and ids are not the page's content (Quarto writes them as attributes)
         cell.metadata = {k: v for k, v in cell.metadata.items() if k == "tags" and v}
@@ -140,7 +139,7 @@ def prepare_for_quarto(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def page_title_text(text: str) -> str:
-    """The first level-1 heading's text in ``text``."""
+    """Return the first level-1 heading's text in ``text``."""
     found = _H1.search(text)
     return _unescape(found.group(1)) if found else ""
 
@@ -175,7 +174,7 @@ def render_quarto(folder: Path, site: Site, config: dict) -> list[Path]:
 
 
 def notebook_markdown(path: Path) -> str:
-    """The page's Markdown, by nbconvert: Markdown cells and outputs in order, code hidden.
+    """Return the page's Markdown, by nbconvert: Markdown cells and outputs in order, code hidden.
 
     The parameters cells and anything a cell wrote to stderr (warnings) are left out,
     as Quarto leaves them out (``warning: false``).
@@ -196,6 +195,7 @@ def notebook_markdown(path: Path) -> str:
 def render_python(folder: Path, site: Site) -> list[Path]:
     """Render every page's executed notebook to a self-contained page beside it."""
     from analysis.markup import markdown_to_html, nav_html, page_html, toc_html
+    from analysis.outputs import write_text
 
     css = [stylesheet(), stylesheet("fallback.css")]
     written = []
@@ -211,9 +211,7 @@ def render_python(folder: Path, site: Site) -> list[Path]:
             footer=site.footer,
             css=css,
         )
-        out = folder / f"{page.name}.html"
-        out.write_text(html, encoding="utf-8")
-        written.append(out)
+        written.append(write_text(folder / f"{page.name}.html", html))
     return written
 
 
@@ -233,6 +231,8 @@ def render_home(reports: Path, council: str) -> Path:
     quarters.sort(reverse=True)
     links = [(f"{slug}/index.html", p.label) for p, slug in quarters]
     css = stylesheet() + stylesheet("fallback.css")
-    out = reports / "index.html"
-    out.write_text(home_html(f"{council} performance reports", links, css), encoding="utf-8")
-    return out
+    from analysis.outputs import write_text
+
+    return write_text(
+        reports / "index.html", home_html(f"{council} performance reports", links, css)
+    )

@@ -12,13 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import tables
-from analysis.sentences import indicator as narrative
-from analysis.sentences import pages as words
 from analysis.config import project_paths
 from analysis.display import Bullets, Figure, Heading, Markdown, Paragraph, show
 from analysis.formatting import UNIT_AXIS
 from analysis.pack import Pack, build_pack, resolve_quarter
 from analysis.results import IndicatorResult
+from analysis.sentences import indicator as narrative
+from analysis.sentences import pages as words
 from analysis.tables import Table
 from analysis.validation import load_project
 
@@ -74,19 +74,19 @@ def _cached_pack(pack_file: str | None, quarter: str | None, published: bool) ->
 
 
 def heading(text: str, level: int = 2, anchor: str | None = None) -> Heading:
-    """A heading the table of contents lists (level 2) or a part of a section (level 3)."""
+    """Return a heading the table of contents lists (level 2) or a part of a section (level 3)."""
     return Heading(text, level, anchor)
 
 
 def section(title: str, content: object, level: int = 3) -> list:
-    """A heading and its content, or nothing at all when the content is empty."""
+    """Return a heading and its content, or nothing at all when the content is empty."""
     if content is None or content == "" or content == [] or getattr(content, "empty", False):
         return []
     return [Heading(title, level), content]
 
 
 def page_title(pack: Pack, page: str) -> Heading:
-    """The page's one level-1 heading: ``Blackpool performance report, 2017-18 Q3: overview``."""
+    """Return the page's level-1 heading (``Blackpool performance report, 2017-18 Q3: ...``)."""
     return Heading(f"{pack.council_name} performance report, {pack.quarter.label}: {page}", 1)
 
 
@@ -108,7 +108,7 @@ def overview_summary(pack: Pack) -> list[Paragraph]:
 
 
 def overview_table(pack: Pack) -> Table:
-    """The scorecard: every indicator with a figure, its target, arrows and SPC readings."""
+    """Return the scorecard: every indicator with a figure, its target, arrows and SPC readings."""
     return tables.overview_table(pack)
 
 
@@ -129,14 +129,14 @@ def also_commented(pack: Pack) -> list:
 
 
 def indicator_summary(item: IndicatorResult) -> list[Paragraph]:
-    """The indicator's full title, which way is better, its unit, and why it is reported."""
+    """Return the indicator's full title, which way is better, its unit, and why it is reported."""
     out = [Paragraph(item.indicator.title), Paragraph(narrative.polarity_and_unit(item))]
     reason = narrative.why_reported(item)
     return out + ([Paragraph(reason)] if reason else [])
 
 
 def history_table(item: IndicatorResult) -> Table:
-    """The papers' history table: earlier year-ends, this year so far, the target."""
+    """Return the papers' history table: earlier year-ends, this year so far, the target."""
     return tables.history_table(item)
 
 
@@ -146,7 +146,7 @@ def dot_table(item: IndicatorResult) -> Table:
 
 
 def rank(pack: Pack, item: IndicatorResult) -> Paragraph | None:
-    """The national rank among all English councils, when DfE publishes one."""
+    """Return the national rank among all English councils, when DfE publishes one."""
     text = narrative.rank_sentence(item, pack.council_name)
     return Paragraph(text) if text else None
 
@@ -173,7 +173,7 @@ def _fan_frame(item: IndicatorResult) -> pd.DataFrame | None:
 
 
 def chart(pack: Pack, item: str | IndicatorResult) -> Figure | Paragraph:
-    """The council against its statistical neighbours and England, with target and forecast.
+    """Return the council against its statistical neighbours and England, with target and forecast.
 
     A count is drawn alone: another area's number is on another scale.
     """
@@ -207,7 +207,7 @@ def chart(pack: Pack, item: str | IndicatorResult) -> Figure | Paragraph:
 
 
 def spc_chart(pack: Pack, item: str | IndicatorResult) -> Figure | None:
-    """The XmR chart of the council's series (nothing when it is too short for SPC)."""
+    """Return the XmR chart of the council's series (nothing when it is too short for SPC)."""
     from analysis.spc_charts import spc_chart as draw
 
     item = _result(pack, item)
@@ -226,7 +226,7 @@ def spc_chart(pack: Pack, item: str | IndicatorResult) -> Figure | None:
 
 
 def commentary(pack: Pack, item: IndicatorResult) -> list:
-    """The service's commentary as written (made safe), or a note that none was supplied.
+    """Return the service's commentary as written (made safe), or a note that none was supplied.
 
     With ``report.draft_commentary: replace`` the generated draft stands in its
     place (see :func:`draft_commentary`), so this returns nothing.
@@ -247,7 +247,7 @@ def _service(item: IndicatorResult) -> list:
 
 
 def service_response(item: IndicatorResult) -> Markdown | None:
-    """What the service is doing about it, as written (made safe), or None."""
+    """Say what the service is doing about it, as written (made safe), or None."""
     from analysis.commentary import safe_markdown
 
     found = item.commentary
@@ -257,7 +257,7 @@ def service_response(item: IndicatorResult) -> Markdown | None:
 
 
 def draft_commentary(pack: Pack, item: IndicatorResult) -> Paragraph | None:
-    """The generated draft paragraph, unless ``report.draft_commentary`` in council.yml is off."""
+    """Return the generated draft paragraph, unless ``report.draft_commentary`` is off."""
     mode = pack.data.council.draft_commentary
     if mode == "off":
         return None
@@ -266,7 +266,7 @@ def draft_commentary(pack: Pack, item: IndicatorResult) -> Paragraph | None:
 
 
 def data_notes(item: IndicatorResult) -> Bullets | None:
-    """Notes about the data (denominator revisions, definitions), or None."""
+    """Return notes about the data (denominator revisions, definitions), or None."""
     notes = tuple(item.indicator.notes)
     return Bullets(notes) if notes else None
 
@@ -311,12 +311,12 @@ def backtest_table(pack: Pack) -> Table | Paragraph:
 
 
 def validation_summary(pack: Pack) -> list:
-    """What was checked: files, rows, indicators and areas read."""
+    """Say what was checked: files, rows, indicators and areas read."""
     return [Paragraph(t) for t in words.validation_summary(pack)] + [tables.validation_table(pack)]
 
 
 def revisions(pack: Pack) -> Table | Paragraph:
-    """The council's revised figures: first published and latest."""
+    """Return the council's revised figures: first published and latest."""
     found = tables.revisions_table(pack)
     return Paragraph("No revised figures.") if found.empty else found
 
@@ -328,11 +328,11 @@ def withheld(pack: Pack) -> Table | Paragraph:
 
 
 def disclosure_note(pack: Pack) -> Paragraph:
-    """What this build withholds (internal: nothing; published: small counts)."""
+    """Say what this build withholds (internal: nothing; published: small counts)."""
     return Paragraph(words.disclosure_note(pack.published, pack.data.council.suppress_below))
 
 
 def no_exceptions(pack: Pack) -> Paragraph | None:
-    """A sentence when no indicator needs an exception report this quarter, else None."""
+    """Return a sentence when no indicator needs an exception report this quarter, else None."""
     text = words.no_exceptions(pack)
     return Paragraph(text) if text else None

@@ -122,7 +122,7 @@ class IndicatorResult:
 
     @property
     def target_value(self) -> float | None:
-        """This year's numeric target on the indicator's own scale, if any."""
+        """Return this year's numeric target on the indicator's own scale, if any."""
         t = self.target
         return t.value if t is not None and t.rule == "value" else None
 
@@ -146,7 +146,7 @@ class IndicatorResult:
 
 
 def analysis_period(ind: Indicator, current: Observation) -> Period:
-    """The period the SPC and forecast series end at.
+    """Return the period the SPC and forecast series end at.
 
     A count-only month (a number published without its rate) is read at its
     quarter, whose series carries the rates.
@@ -266,7 +266,7 @@ def england_anchor(
 def crossing_benchmark(
     index: SeriesIndex, ind: Indicator, target: float | None, until: Period
 ) -> tuple[float, str] | None:
-    """What the trend is asked to reach: the year's numeric target, else the neighbours' average."""
+    """Say what the trend must reach: the year's numeric target, else the neighbours' average."""
     if target is not None:
         return float(target), f"the {until.year().label} target"
     bench = benchmark_series(index, ind, SN_CODE, until=until)
@@ -365,7 +365,7 @@ def year_end_for(
 
 
 def forecast_for(ind: Indicator, series: pd.Series, anchor: pd.Series | None):
-    """The forecast fan drawn on the indicator's chart (None without a series)."""
+    """Return the forecast fan drawn on the indicator's chart (None without a series)."""
     from analysis.forecasting import forecast
 
     observed = series.dropna()
@@ -407,9 +407,7 @@ def history_cells(
         p.freq == "month" and p.fy == quarter.fy and p <= quarter and not o.missing
         for p, o in obs.items()
     )
-    return tuple(
-        (p, value_at(index, ind, area, p)) for p in history_periods(ind, quarter, monthly)
-    )
+    return tuple((p, value_at(index, ind, area, p)) for p in history_periods(ind, quarter, monthly))
 
 
 def chart_series(
@@ -421,10 +419,7 @@ def chart_series(
         (SN_CODE, f"Statistical neighbours ({council.neighbour_average})"),
         (council.england.area_code, "England"),
     ]
-    parts = [
-        history(index, ind, code, until=until).assign(series=name)
-        for code, name in named
-    ]
+    parts = [history(index, ind, code, until=until).assign(series=name) for code, name in named]
     parts = [p for p in parts if not p.empty]
     cols = ["date", "period", "series", "value", "count", "status"]
     if not parts:
@@ -452,7 +447,9 @@ def neighbour_band(
     return out[out["n"] >= 2].sort_values("date").reset_index(drop=True)[cols]
 
 
-def national_rank(ranks: pd.DataFrame, indicator_id: str, area: str, quarter: Period) -> dict | None:
+def national_rank(
+    ranks: pd.DataFrame, indicator_id: str, area: str, quarter: Period
+) -> dict | None:
     """Find the latest national rank and quartile band up to ``quarter`` (``data/ranks.csv``).
 
     Returns a dict with ``period``, ``rank`` (1 = best, by polarity; None for a
@@ -527,9 +524,7 @@ def build_result(ctx: Context, ind: Indicator) -> IndicatorResult:
     spc = spc_reading(ind, series, numeric_target)
     anchor = england_anchor(ctx.index, ind, end, council.england.area_code)
     commentary = ctx.commentary.get(ind.id)
-    reasons = exception_reasons(
-        rows, council.exception_rule, spc.signal, commentary is not None
-    )
+    reasons = exception_reasons(rows, council.exception_rule, spc.signal, commentary is not None)
     return IndicatorResult(
         indicator=ind,
         quarter=ctx.quarter,

@@ -52,7 +52,7 @@ class Site:
 
 
 def read_config(paths: ProjectPaths) -> dict:
-    """The project's ``_quarto.yml`` (or outturn's own), parsed."""
+    """Return the project's ``_quarto.yml`` (or outturn's own), parsed."""
     from analysis.config import read_yaml
 
     raw = read_yaml(paths.quarto_config)
@@ -79,7 +79,7 @@ def _listed(config: dict, folder: Path, file: Path) -> list[tuple[str, str]]:
 
 
 def notebook_source(folder: Path, name: str) -> Path | None:
-    """The template of a page: ``name.ipynb``, else its ``py:percent`` twin, else None."""
+    """Return the template of a page: ``name.ipynb``, else its ``py:percent`` twin, else None."""
     for suffix in (".ipynb", ".py"):
         path = folder / f"{name}{suffix}"
         if path.is_file():
@@ -88,13 +88,11 @@ def notebook_source(folder: Path, name: str) -> Path | None:
 
 
 def read_pages(paths: ProjectPaths) -> tuple[Page, ...]:
-    """The report's pages in order: those ``_quarto.yml`` lists, then any other notebook."""
+    """Return the report's pages in order: those ``_quarto.yml`` lists, then any other notebook."""
     folder = paths.notebooks
     listed = _listed(read_config(paths), folder, paths.quarto_config)
     names = {name for name, _ in listed}
-    extra = sorted(
-        {p.stem for p in folder.glob("*.ipynb")} | {p.stem for p in folder.glob("*.py")}
-    )
+    extra = sorted({p.stem for p in folder.glob("*.ipynb")} | {p.stem for p in folder.glob("*.py")})
     listed += [
         (name, name.replace("_", " ").replace("-", " ").capitalize())
         for name in extra
@@ -137,7 +135,7 @@ def check_twins(pages: tuple[Page, ...]) -> None:
 
 
 def footer_lines(sources: dict) -> tuple[str, ...]:
-    """The footer: the licence line, and the publishers the figures come from."""
+    """Return the footer: the licence line, and the publishers the figures come from."""
     from analysis.markup import OGL
 
     publishers = sorted({str(s.get("publisher")) for s in sources.values() if s.get("publisher")})
@@ -148,7 +146,7 @@ def footer_lines(sources: dict) -> tuple[str, ...]:
 
 
 def quarto_project(site: Site, config: dict, css: str) -> dict:
-    """The quarter's own Quarto project: a website rendered in place from the executed notebooks.
+    """Return the quarter's Quarto project: a website rendered in place from executed notebooks.
 
     It takes the format options of the project's ``_quarto.yml`` and adds what
     a quarter needs: its pages, their navigation, the footer, the house

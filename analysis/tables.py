@@ -62,7 +62,7 @@ class Table:
     numeric: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
-        """The cells as plain text."""
+        """Return the cells as plain text."""
         return self.frame.map(lambda v: "" if v is None else str(v))
 
     @property
@@ -72,7 +72,7 @@ class Table:
 
 
 def dot_mark(direction: str, judgement: str) -> Mark:
-    """An arrow and tick or cross with its words (``↑ ✗`` / ``up, worse``)."""
+    """Return an arrow and tick or cross with its words (``↑ ✗`` / ``up, worse``)."""
     tone = judgement.replace("/", "") if direction else "muted"
     return Mark(dot_words(direction, judgement), dot_symbols(direction, judgement), tone or "muted")
 
@@ -111,7 +111,7 @@ def _variation_letter(signal: str, better: str | None) -> str:
 
 
 def signal_mark(result: IndicatorResult) -> Mark | str:
-    """The SPC signal as a badge with its H / L / dash icon (text, not colour alone)."""
+    """Return the SPC signal as a badge with its H / L / dash icon (text, not colour alone)."""
     signal = result.spc.signal
     if signal not in SIGNAL_WORDS:
         return ""
@@ -132,7 +132,7 @@ def assurance_mark(result: IndicatorResult) -> Mark:
 
 
 def target_text(result: IndicatorResult) -> str:
-    """The year's target as printed: ``516``, ``70%``, ``Decrease on last year``."""
+    """Return the year's target as printed: ``516``, ``70%``, ``Decrease on last year``."""
     target, ind = result.target, result.indicator
     if target is None:
         return "No target recorded"
@@ -155,7 +155,7 @@ def rank_text(result: IndicatorResult) -> str:
 
 
 def year_end_text(result: IndicatorResult) -> str:
-    """The projected year-end outturn with its interval (``10,860 (9,900 to 11,800)``), or ''."""
+    """Return the projected year-end with its interval (``10,860 (9,900 to 11,800)``), or ''."""
     ye = result.year_end
     if ye is None or ye.estimate is None or math.isnan(ye.estimate):
         return ""
@@ -169,12 +169,12 @@ def year_end_text(result: IndicatorResult) -> str:
 
 
 def current_text(result: IndicatorResult) -> str:
-    """The current figure as printed (``531 (185.6)``), or '' when there is none."""
+    """Return the current figure as printed (``531 (185.6)``), or '' when there is none."""
     return format_observation(result.current, result.indicator) if result.reported else ""
 
 
 def overview_table(pack: Pack) -> Table:
-    """The scorecard as the papers' appendix table: value, target, arrows and SPC, with words."""
+    """Return the scorecard as the papers' appendix table: value, target, arrows, SPC, words."""
     year = pack.quarter.year().label
     rows = []
     for r in (pack.results[i] for i in pack.reported):
@@ -225,7 +225,7 @@ def not_reported_table(pack: Pack) -> Table:
 
 
 def history_table(result: IndicatorResult) -> Table:
-    """The papers' history table: earlier year-ends, this year's quarters or months, target."""
+    """Return the papers' history table: earlier year-ends, this year so far, the target."""
     cells = {}
     for p, obs in result.history:
         label = f"{p.label} (year-end)" if p.freq == "year" else p.label
@@ -297,18 +297,20 @@ def backtest_table(pack: Pack) -> Table:
                 "Note": forecast_note(fan),
             }
         )
-    return Table(
-        pd.DataFrame(rows), "Forecast back-tests (rolling origin)", row_header="Indicator"
-    )
+    return Table(pd.DataFrame(rows), "Forecast back-tests (rolling origin)", row_header="Indicator")
 
 
 def neighbour_table(pack: Pack) -> Table:
-    """The statistical neighbours, their rank and closeness."""
+    """Return the statistical neighbours, their rank and closeness."""
     c = pack.data.council
     frame = pd.DataFrame(
         [
-            {"Rank": str(a.rank or ""), "Council": a.name, "Code": a.area_code,
-             "Closeness": a.closeness or ""}  # fmt: skip
+            {
+                "Rank": str(a.rank or ""),
+                "Council": a.name,
+                "Code": a.area_code,
+                "Closeness": a.closeness or "",
+            }  # fmt: skip
             for a in c.neighbours
         ]
     )
@@ -316,7 +318,7 @@ def neighbour_table(pack: Pack) -> Table:
 
 
 def validation_table(pack: Pack) -> Table:
-    """The values files read: rows, indicators and areas in each."""
+    """Return the values files read: rows, indicators and areas in each."""
     v = pack.data.values
     files = sorted(set(v["file"]))
     frame = pd.DataFrame(
@@ -334,7 +336,7 @@ def validation_table(pack: Pack) -> Table:
 
 
 def revisions_table(pack: Pack) -> Table:
-    """The council's revised figures: first published and latest, with sources."""
+    """Return the council's revised figures: first published and latest, with sources."""
     rev = pack_revisions(pack)
     frame = pd.DataFrame(
         {
@@ -373,7 +375,7 @@ def withheld_table(pack: Pack) -> Table:
 
 
 def comparison_columns() -> list[str]:
-    """The overview's direction-of-travel column headings, in order."""
+    """Return the overview's direction-of-travel column headings, in order."""
     return [f"vs {COMPARISON_LABELS[c].lower()}" for c in COMPARISONS]
 
 

@@ -49,9 +49,13 @@ def quarto_missing() -> str:
     """Why the Quarto tests cannot run here ('' when they can)."""
     from analysis.rendering import quarto_available
 
-    return "" if quarto_available() else (
-        "the quarto CLI is not on PATH (install it from quarto.org, or run "
-        "../shared/tools/quarto/install-quarto.sh); the fallback engine is tested without it"
+    return (
+        ""
+        if quarto_available()
+        else (
+            "the quarto CLI is not on PATH (install it from quarto.org, or run "
+            "../shared/tools/quarto/install-quarto.sh); the fallback engine is tested without it"
+        )
     )
 
 

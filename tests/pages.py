@@ -64,7 +64,7 @@ class _Tables(HTMLParser):
 
 
 def tables(page: str) -> list[dict]:
-    """Every table: its caption and rows of cell text (symbols hidden from screen readers left out)."""
+    """Every table: its caption and rows of cell text (symbols hidden from screen readers out)."""
     parser = _Tables()
     parser.feed(page)
     return parser.tables
@@ -83,7 +83,7 @@ def section(page: str, anchor: str) -> str:
     """The HTML from the level-2 heading with id ``anchor`` to the next level-2 heading."""
     start = re.search(rf'<(h2|section)\b[^>]*\bid="{re.escape(anchor)}"[^>]*>', page)
     assert start, f"no level-2 heading #{anchor}"
-    rest = page[start.end():]
+    rest = page[start.end() :]
     end = re.search(r'<section\b[^>]*class="level2|<h2 id=', rest)
     return rest[: end.start()] if end else rest
 

@@ -133,7 +133,7 @@ pytestmark = pytest.mark.slow
 def test_page_has_exactly_one_h1_and_it_opens_the_content(pages, name):
     text, audit = pages[name]
     assert audit.headings.count(1) == 1
-    main = text[text.index("<main"):]
+    main = text[text.index("<main") :]
     assert re.search(r"<h([1-6])\b", main).group(1) == "1"  # nothing in the content precedes it
 
 

@@ -431,8 +431,10 @@ def test_chart_data_of_another_chart_is_empty():
 def test_svg_file_names_what_it_shows_and_loads_nothing(chart):
     svg = charts.chart_svg(chart)
     assert svg.startswith('<svg role="img" ')
-    assert "<title>Line chart: Children looked after, Blackpool vs comparators: Blackpool and " \
+    assert (
+        "<title>Line chart: Children looked after, Blackpool vs comparators: Blackpool and "
         "England" in svg
+    )
     assert "<script" not in svg and 'href="http' not in svg
 
 

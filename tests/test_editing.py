@@ -15,7 +15,7 @@ from rendered_quarter import REPO, copy_project, outturn_command
 pytestmark = pytest.mark.slow
 
 NEW_PARAGRAPH = "This report was prepared for the committee's March meeting."
-NEW_PAGE = '''# ---
+NEW_PAGE = """# ---
 # jupyter:
 #   jupytext:
 #     formats: py:percent
@@ -49,7 +49,7 @@ show(report.page_title(pack, "referrals in focus"))
 
 # %%
 show(report.chart(pack, "referrals"))
-'''
+"""
 
 
 def _edit(path, old, new):
@@ -66,8 +66,11 @@ def edited(tmp_path_factory):
     shutil.copy(REPO / "_quarto.yml", project / "_quarto.yml")
     nb = project / "notebooks"
     # 1. a paragraph of their own, in the overview's .py twin (the .ipynb is then brought in step)
-    _edit(nb / "index.py", "# %%\nshow(report.overview_summary(pack))",
-          f"# %% [markdown]\n# {NEW_PARAGRAPH}\n\n# %%\nshow(report.overview_summary(pack))")
+    _edit(
+        nb / "index.py",
+        "# %%\nshow(report.overview_summary(pack))",
+        f"# %% [markdown]\n# {NEW_PARAGRAPH}\n\n# %%\nshow(report.overview_summary(pack))",
+    )
     # 2. a chart of any indicator, and a table, one call each
     _edit(nb / "index.py", "show(report.overview_table(pack))",
           "show(report.overview_table(pack))\nshow(report.chart(pack, \"contacts_12m\"))\n"

@@ -7,6 +7,7 @@ from analysis.catalogue import Break
 from analysis.comparison import across_break, exception_reasons, is_exception
 from analysis.periods import parse_period
 
+
 def row(pack, indicator_id, comparison):
     card = pack.scorecard
     return card[(card.indicator_id == indicator_id) & (card.comparison == comparison)].iloc[0]

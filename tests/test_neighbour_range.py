@@ -53,6 +53,8 @@ def test_band_is_a_shaded_layer_under_the_lines():
 
 def test_exception_chart_says_what_the_band_is(pack):
     figure = report.chart(pack, "cin")
-    assert figure.caption == "Shaded band: the range of the statistical neighbours, lowest to highest."
+    assert (
+        figure.caption == "Shaded band: the range of the statistical neighbours, lowest to highest."
+    )
     description = figure.chart.to_dict()["description"]
     assert "statistical neighbours' range, 381.1 to 660.6 in 2016-17" in description

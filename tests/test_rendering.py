@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 from pathlib import Path
@@ -153,5 +152,3 @@ def test_quarto_engine_asked_for_without_quarto_says_how_to_fix(monkeypatch):
     with pytest.raises(RenderError, match="--engine quarto was asked for but 'quarto' is not"):
         choose_engine("quarto")
     assert choose_engine("auto") == "python"
-
-

@@ -4,8 +4,8 @@ import pytest
 from test_comparison import make_indicator
 
 from analysis import report
-from analysis.sentences import indicator as narrative
 from analysis.results import projection_measure
+from analysis.sentences import indicator as narrative
 
 
 @pytest.mark.parametrize(

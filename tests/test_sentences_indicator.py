@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 
 from analysis import report
-from analysis.sentences import indicator as narrative
 from analysis.display import Paragraph, to_markdown
 from analysis.loading import Commentary
+from analysis.sentences import indicator as narrative
 
 
 def _with_mode(pack, mode):
@@ -78,7 +78,9 @@ def test_crossing_sentence_reads_toward_the_target_when_there_is_one(q2):
 
 def test_crossing_reads_toward_the_neighbours_without_a_target(q2):
     crossing = q2.result("cla").crossing  # the 516 target is on the number, not the rate
-    assert crossing.benchmark_name.startswith("the statistical-neighbour average (105.8 in 2016-17)")
+    assert crossing.benchmark_name.startswith(
+        "the statistical-neighbour average (105.8 in 2016-17)"
+    )
 
 
 def test_spc_sentence_is_the_one_reading_every_page_shows(q2):

@@ -1,4 +1,4 @@
-"""Tests for analysis.site: the pages and their order from _quarto.yml, twins, the Quarto project."""
+"""Tests for analysis.site: pages and their order from _quarto.yml, twins, the Quarto project."""
 
 from __future__ import annotations
 
@@ -52,7 +52,12 @@ def test_quarter_project_is_a_website_in_place_with_offline_options(root):
     config = quarto_project(site, root, "outturn.css")
     assert config["project"]["type"] == "website" and config["project"]["output-dir"] == "."
     assert config["project"]["render"] == [f"{n}.ipynb" for n, _ in DEFAULT_PAGES]
-    assert config["execute"] == {"enabled": False, "echo": False, "output": "asis", "warning": False}
+    assert config["execute"] == {
+        "enabled": False,
+        "echo": False,
+        "output": "asis",
+        "warning": False,
+    }
     nav = config["website"]["navbar"]["left"]
     assert [i["text"] for i in nav] == [t for _, t in DEFAULT_PAGES] + ["All quarters"]
     assert nav[-1]["href"] == "../index.html"

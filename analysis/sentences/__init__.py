@@ -1,4 +1,4 @@
-"""Every sentence a reader sees, in one place: about forecasts, SPC, each indicator and the pages."""
+"""Every sentence a reader sees, in one place: forecasts, SPC, each indicator, the pages."""
 
 from analysis.sentences.forecasts import (
     METHOD_WORDS,

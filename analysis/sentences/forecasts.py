@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from analysis.formatting import plain_number as _plain
 from analysis.forecasting import methods
 from analysis.forecasting.backtest import Forecast, failed_backtest
 from analysis.forecasting.crossing import Crossing
 from analysis.forecasting.year_end import YearEnd
+from analysis.formatting import plain_number as _plain
 from analysis.periods import Period
 
 METHOD_WORDS = {
@@ -27,8 +27,6 @@ METHOD_WORDS = {
 def method_words(method: str | None) -> str:
     """Name a method in words for a sentence (``ses_anchored`` -> "smoothed level ...")."""
     return METHOD_WORDS.get(method or "", method or "no method")
-
-
 
 
 def _one_decimal(value: float) -> str:

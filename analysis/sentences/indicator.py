@@ -8,6 +8,7 @@ from dataclasses import replace
 from analysis.catalogue import Indicator
 from analysis.comparison import RULE_TEXT
 from analysis.formatting import UNIT_LABELS, format_value, ordinal
+from analysis.results import IndicatorResult
 from analysis.sentences.forecasts import (
     crossing_sentence as _crossing_words,
 )
@@ -19,7 +20,6 @@ from analysis.sentences.forecasts import (
     year_end_sentence as _year_end_words,
 )
 from analysis.sentences.spc import spc_sentence as _spc_words
-from analysis.results import IndicatorResult
 
 DRAFT_HEADING = "Draft commentary (generated)"
 DRAFT_MODES = ("below", "replace", "off")
@@ -161,7 +161,7 @@ def benchmark_sentence(result: IndicatorResult) -> str:
 
 
 def spc_sentence(result: IndicatorResult) -> str:
-    """The SPC reading of the latest point, when the series is long enough (else '')."""
+    """Return the SPC reading of the latest point, when the series is long enough (else '')."""
     spc = result.spc
     if not spc.judged:
         return ""
@@ -205,19 +205,22 @@ def draft_commentary(result: IndicatorResult) -> str:
 
 
 def forecast_sentence(result: IndicatorResult) -> str:
-    """What the chart's fan shows, or why there is none."""
+    """Say what the chart's fan shows, or why there is none."""
     fc = result.forecast
     if fc is None:
         return ""
     why_not = unreliable_reason(fc)
     if why_not:
         method = forecast_note(fc).split(";")[0]
-        return f"No forecast shown: past forecasts of this series ({method}) missed too often; {why_not}."
+        return (
+            f"No forecast shown: past forecasts of this series ({method}) missed too often; "
+            f"{why_not}."
+        )
     return f"Forecast: {forecast_note(fc)}." if fc.ok else f"No forecast: {forecast_note(fc)}."
 
 
 def year_end_words(result: IndicatorResult) -> str:
-    """The projected year-end in the indicator's own format (``10,860``, ``64.2%``), or ''."""
+    """Return the projected year-end in the indicator's own format (``10,860``), or ''."""
     ye, fc = result.year_end, result.forecast
     if ye is None:
         return ""
@@ -235,7 +238,7 @@ def what_the_figures_say(result: IndicatorResult) -> list[str]:
 
 
 def rank_sentence(result: IndicatorResult, council_name: str) -> str:
-    """The national rank and what the band means, from DfE's published figures (or '')."""
+    """Return the national rank and what the band means, from DfE's published figures (or '')."""
     found = result.rank
     if found is None or found["rank"] is None:
         return ""
@@ -261,7 +264,7 @@ def why_reported(result: IndicatorResult) -> str:
 
 
 def polarity_and_unit(result: IndicatorResult) -> str:
-    """``Better to be: Low. Unit: rate per 10,000 children.``"""
+    """Say which way is better and the unit: ``Better to be: Low. Unit: rate per 10,000 ...``."""
     ind = result.indicator
     unit = UNIT_LABELS.get(ind.unit, ind.unit)
     return f"Better to be: {(ind.better or 'context').capitalize()}. Unit: {unit}."

@@ -44,7 +44,7 @@ def neighbour_source(pack: Pack) -> str:
 
 
 def validation_summary(pack: Pack) -> list[str]:
-    """What was checked: indicators, rows and files; the publication date limit, if any."""
+    """Say what was checked: indicators, rows and files; the publication date limit, if any."""
     v = pack.data.values
     out = [
         f"All checks passed: {len(pack.data.catalogue)} indicators in the catalogue, "
@@ -56,7 +56,7 @@ def validation_summary(pack: Pack) -> list[str]:
 
 
 def disclosure_note(published: bool, threshold: int) -> str:
-    """What this build withholds: nothing (internal) or small counts (published)."""
+    """Say what this build withholds: nothing (internal) or small counts (published)."""
     if not published:
         return (
             f"Internal build: every figure is shown, including counts below {threshold}. "

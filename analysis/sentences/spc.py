@@ -48,7 +48,9 @@ def spc_sentence(summary: dict, unit: str | None = None, decimals: int = 1) -> s
     n = summary["n_points"]
     if summary["signal"] == spc.TOO_SHORT:
         return f"Too few points for SPC ({n}; at least {spc.MIN_POINTS} needed)."
-    fmt = {k: format_unit_value(summary[k], unit, decimals) for k in ("mean", "lpl", "upl", "value")}
+    fmt = {
+        k: format_unit_value(summary[k], unit, decimals) for k in ("mean", "lpl", "upl", "value")
+    }
     fmt.update(run=summary.get("run_length", 7), trend=summary.get("trend_length", 7))
     text = _variation_text(summary, fmt)
     if summary["trial_limits"]:
