@@ -125,6 +125,7 @@ def inspect_project(paths: ProjectPaths) -> tuple[ProjectData | None, list[Probl
         problems += commentary_problems(paths.commentary_dir, catalogue)
     breakdowns = _breakdowns(paths, problems)
     ranks = _ranks(paths, catalogue, problems)
+    problems += reference_problems(catalogue, council, sources, paths)
     if problems or council is None or catalogue is None:
         return None, problems
     data = ProjectData(paths, council, catalogue, sources, values, breakdowns, ranks)
@@ -137,3 +138,41 @@ def load_project(paths: ProjectPaths) -> ProjectData:
     if problems or data is None:
         raise ValidationError(problems)
     return data
+
+
+def reference_problems(
+    catalogue: Catalogue | None,
+    council: CouncilConfig | None,
+    sources: dict[str, dict[str, Any]],
+    paths: ProjectPaths,
+) -> list[Problem]:
+    """Check the catalogue's ``comparator`` and ``history_source`` against council.yml and sources.
+
+    An indicator naming a comparator group that council.yml does not define,
+    or a history source that is neither a sources.yml id nor ``own`` /
+    ``published``, is a problem naming indicators.yml and the key.
+    """
+    from analysis.catalogue import HISTORY_SOURCES
+    from analysis.config import NEIGHBOURS_GROUP
+
+    if catalogue is None:
+        return []
+    groups = set(council.comparators) if council is not None else {NEIGHBOURS_GROUP}
+    file, problems = str(paths.catalogue_file), []
+    for ind in catalogue.values():
+        if council is not None and ind.comparator not in groups:
+            problems.append(Problem(
+                file, f"indicator '{ind.id}', comparator",
+                f"comparator group {ind.comparator!r} is not defined in {paths.council_file}",
+                f"use one of {', '.join(sorted(groups))}, or add the group under "
+                "'comparators:' in council.yml",
+            ))  # fmt: skip
+        allowed = (*HISTORY_SOURCES, *sources)
+        if ind.history_source is not None and ind.history_source not in allowed:
+            problems.append(Problem(
+                file, f"indicator '{ind.id}', history_source",
+                f"history source {ind.history_source!r} is not a source in "
+                f"{paths.sources_file}",
+                "use own, published, or a source id from sources.yml",
+            ))  # fmt: skip
+    return problems
