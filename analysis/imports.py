@@ -433,9 +433,9 @@ def import_pibook_file(
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
         raise DataError(f"{path}: a PI book must be an .xlsx workbook or a .csv file")
+    book = read_pibook(path, sheet)  # names a missing sheet
     check_kind(path, "pibook", sheet)
     proj = open_project(project)
-    book = read_pibook(path, sheet)
     vintage, warnings = published_date(path, published)
     source = _source_id(source, path)
     result = ImportResult("pibook", path, warnings=warnings)

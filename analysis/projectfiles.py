@@ -238,8 +238,8 @@ def merge_values(
     Merge
         The merged rows (the file's rows first, in their order, then the new
         ones) and what happened to each imported row: a row whose key is in
-        the file with the same figure, or whose figure is already the
-        project's latest for that indicator, area and period, changes nothing
+        the file with the same figure, or whose figure is already the file's
+        latest for that indicator, area and period, changes nothing
         (``unchanged``: a re-import is a no-op, whatever its vintage); the same
         key with another figure replaces it (``corrected``); a different figure
         with a new vintage is added beside the old one (``revised``), and a
@@ -263,7 +263,7 @@ def merge_values(
     in_target, in_others = _keyed(rows), {}
     for frame in others:
         in_others.update(_keyed(frame.reindex(columns=VALUE_COLUMNS).fillna("")))
-    latest = _latest([rows, *others])
+    latest = _latest([rows])  # another file's figure is another source's: kept apart
     merge, added = Merge(rows), []
     for row in new.to_dict("records"):
         key = tuple(row[k] for k in KEY)
