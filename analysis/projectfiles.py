@@ -37,6 +37,7 @@ def write_files(contents: Mapping[Path, str]) -> list[Path]:
             handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
                 out.write(text)
+            os.chmod(temp, _mode(path))  # mkstemp makes files private: keep the usual mode
             staged.append((Path(temp), path))
     except BaseException:
         for temp, _ in staged:
@@ -45,6 +46,15 @@ def write_files(contents: Mapping[Path, str]) -> list[Path]:
     for temp, path in staged:
         os.replace(temp, path)
     return [path for _, path in staged]
+
+
+def _mode(path: Path) -> int:
+    """Return the file's own permissions, or those a new file gets (0666 less the umask)."""
+    if path.is_file():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def dump_yaml(data: object) -> str:
