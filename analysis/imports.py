@@ -252,6 +252,7 @@ def commit(
     target: Path,
     source_entries: list[dict],
     stubs: list[dict],
+    revision_vintage: str | None = None,
 ) -> ImportResult:
     """Merge ``values`` into ``target``, add stubs and sources, and write all files at once.
 
@@ -259,7 +260,7 @@ def commit(
     source to add.
     """
     others = [read_values_text(p) for p in sorted(project.values_dir.glob("*.csv")) if p != target]
-    merge = merge_values(read_values_text(target), values, others)
+    merge = merge_values(read_values_text(target), values, others, revision_vintage)
     contents: dict[Path, str] = {}
     if merge.added or merge.revised or merge.corrected or not target.is_file():
         contents[target] = values_csv(merge.rows)
@@ -504,7 +505,8 @@ def import_dfe_file(
                             "(see the source's notes); pass --published YYYY-MM-DD, the newest "
                             "year's release date, if the file is not the bundled one")  # fmt: skip
     target = proj.values_dir / DFE_VALUES_FILE
-    return commit(proj, result, values, target, sources, [])
+    release = str(table["vintage"].max()) if len(table) else None
+    return commit(proj, result, values, target, sources, [], revision_vintage=release)
 
 
 def _unmatched_note(table: pd.DataFrame, entries: list[dict], kind: str, result) -> None:

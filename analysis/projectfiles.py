@@ -186,6 +186,19 @@ def _figure(row: Mapping) -> tuple:
     return (num(row.get("value")), num(row.get("count")), str(row.get("status") or "").strip())
 
 
+def same_figure(old: tuple, new: tuple) -> bool:
+    """Return True when two figures agree: no value in either, or equal values and counts.
+
+    A count missing from the new row (LAIT publishes rates without the counts
+    EES gives) is not a disagreement, nor are two different markers for a
+    value neither source has.
+    """
+    (old_value, old_count, _), (new_value, new_count, _) = old, new
+    if old_value is None and new_value is None:
+        return True
+    return old_value == new_value and (new_count is None or new_count == old_count)
+
+
 @dataclass
 class Merge:
     """What merging imported rows into a values file did."""
@@ -230,7 +243,10 @@ def _latest(frames: list[pd.DataFrame]) -> dict[tuple, tuple[str, tuple]]:
 
 
 def merge_values(
-    target: pd.DataFrame, new: pd.DataFrame, others: list[pd.DataFrame] | None = None
+    target: pd.DataFrame,
+    new: pd.DataFrame,
+    others: list[pd.DataFrame] | None = None,
+    revision_vintage: str | None = None,
 ) -> Merge:
     """Merge imported rows into a values file by (indicator, area, period, vintage).
 
@@ -242,6 +258,10 @@ def merge_values(
         The imported rows (``VALUE_COLUMNS``; periods as canonical labels).
     others : list of pandas.DataFrame, optional
         The project's other values files, as text.
+    revision_vintage : str, optional
+        The date of the release being imported: a figure that differs from
+        the one the file has for its period was published then, so it is
+        dated so (when later than the row's own vintage).
 
     Returns
     -------
@@ -272,28 +292,31 @@ def merge_values(
     rows = target.reindex(columns=VALUE_COLUMNS).fillna("").astype(str).copy()
     in_target, in_others = _keyed(rows), {}
     for frame in others:
-        in_others.update(_keyed(frame.reindex(columns=VALUE_COLUMNS).fillna("")))
+        frame = frame.reindex(columns=VALUE_COLUMNS).fillna("")
+        records = frame.to_dict("records")
+        in_others.update({k: records[i] for k, i in _keyed(frame).items()})
     latest = _latest([rows])  # another file's figure is another source's: kept apart
     merge, added = Merge(rows), []
     for row in new.to_dict("records"):
-        key = tuple(row[k] for k in KEY)
         figure = _figure(row)
+        before = latest.get((row["indicator_id"], row["area_code"], row["period"]))
+        if before is not None and same_figure(before[1], figure):
+            merge.unchanged += 1
+            continue
+        if before is not None and revision_vintage and revision_vintage > row["vintage"]:
+            row["vintage"] = revision_vintage
+        key = tuple(row[k] for k in KEY)
         if key in in_target:
-            i = in_target[key]
-            if _figure(rows.iloc[i]) == figure:
-                merge.unchanged += 1
-            else:
-                rows.iloc[i] = [row[c] for c in VALUE_COLUMNS]
-                merge.corrected += 1
+            rows.iloc[in_target[key]] = [row[c] for c in VALUE_COLUMNS]
+            merge.corrected += 1
             continue
         if key in in_others:
+            if same_figure(_figure(in_others[key]), figure):
+                merge.unchanged += 1
+                continue
             raise DataError(f"{', '.join(key)} is already in another values file with another "
                             "figure; nothing was written. Fix: give the import its own "
                             "--published date, or remove the other row")  # fmt: skip
-        before = latest.get(key[:3])
-        if before is not None and before[1] == figure:
-            merge.unchanged += 1
-            continue
         merge.revised += before is not None
         merge.added += before is None
         added.append(row)
