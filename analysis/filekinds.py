@@ -77,6 +77,10 @@ def kind_of_columns(columns: list[str]) -> str | None:
     return None
 
 
+def _a(name: str) -> str:
+    return ("an " if name[:1] in "AEIOU" else "a ") + name
+
+
 def check_kind(path: Path | str, kind: str, sheet: str | None = None) -> list[str]:
     """Refuse a file that is not of the kind asked for, before anything is written.
 
@@ -98,12 +102,12 @@ def check_kind(path: Path | str, kind: str, sheet: str | None = None) -> list[st
     shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "")
     if found is not None:
         raise DataError(
-            f"{path}: this looks like a {KIND_NAMES[found]} (columns {shown}), not a "
-            f"{KIND_NAMES[kind]}; nothing was written. Fix: outturn import {found} {path}"
+            f"{path}: this looks like {_a(KIND_NAMES[found])} (columns {shown}), not "
+            f"{_a(KIND_NAMES[kind])}; nothing was written. Fix: outturn import {found} {path}"
         )
     missing = [c for c in REQUIRED.get(kind, []) if c not in columns]
     raise DataError(
-        f"{path}: not a {KIND_NAMES[kind]}: column(s) {', '.join(missing)} missing (found: "
+        f"{path}: not {_a(KIND_NAMES[kind])}: column(s) {', '.join(missing)} missing (found: "
         f"{shown}); nothing was written. Fix: rename the header, or import it as another kind"
     )
 

@@ -15,6 +15,8 @@ from analysis.config import CouncilConfig, parse_council, read_yaml
 from analysis.errors import DataError
 from analysis.filekinds import check_kind
 from analysis.importing import (
+    EES_RATE_COUNTS,
+    LAIT_TO_EES,
     SUCCESSOR_CODES,
     VALUE_COLUMNS,
     _indicator_values,
@@ -511,8 +513,8 @@ def import_dfe_file(
 
 def _unmatched_note(table: pd.DataFrame, entries: list[dict], kind: str, result) -> None:
     mapped = {str(v) for e in entries for v in (e.get("dfe") or {}).values()}
-    if kind == "lait":
-        mapped |= {slugify(c) for c in mapped}
+    mapped |= {LAIT_TO_EES[c] for c in list(mapped) if c in LAIT_TO_EES}  # brought in unasked
+    mapped |= {c for r, c in EES_RATE_COUNTS.items() if r in mapped}  # counts beside rates
     codes = sorted(c for c in table["indicator_id"].unique() if c not in mapped)
     if codes:
         result.notes.append(f"{len(codes)} series in the file are not mapped by any catalogue "
