@@ -205,7 +205,7 @@ def read_sheet(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str]:
         if name not in book.sheet_names:
             raise DataError(f"{path}: no sheet {name!r}. Fix: --sheet one of "
                             f"{', '.join(book.sheet_names)}")  # fmt: skip
-        frame = book.parse(name, header=0, dtype=object)
+        frame = pd.read_excel(book, sheet_name=name, header=0, dtype=object)
         return frame, f"{path.name}, sheet {name!r}"
     if sheet:
         raise DataError(f"{path}: --sheet is for an .xlsx workbook; a CSV has one table")

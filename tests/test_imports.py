@@ -266,3 +266,24 @@ def test_init_writes_both_neighbour_models_with_their_years(initialised):
     ]
     assert models[1]["areas"][0]["name"] == "Hertfordshire"
     assert council["neighbours"]["areas"] == models[0]["areas"]  # the old block still works
+
+
+def test_a_revised_dfe_figure_is_dated_by_the_release_that_revised_it(project, tmp_path):
+    path = newer_lait(tmp_path)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = (raw["area_code"] == TRAFFORD) & (raw["indicator_code"] == "CareLeaverEET") & (
+        raw["period"] == "2022")  # fmt: skip
+    raw.loc[row, "value"] = "12.3"
+    raw.to_csv(path, index=False)
+    result = import_file("lait", path, project, published="2024-11-14")
+    assert result.merge.revised == 1
+    values = pd.read_csv(project / "data" / "values" / "dfe.csv")
+    eet = values[(values["indicator_id"] == "careleavereet") & (values["area_code"] == TRAFFORD)
+                 & (values["period"] == "2021-22")].sort_values("vintage")  # fmt: skip
+    assert eet["vintage"].tolist() == ["2022-11-16", "2024-11-14"]
+    assert eet["value"].iloc[-1] == 12.3
+
+
+def test_an_option_the_kind_does_not_take_is_refused(project, tmp_path):
+    with pytest.raises(DataError, match=r"outturn import tidy does not take --sheet"):
+        import_file("tidy", tidy(tmp_path, "q1.csv", Q1), project, sheet="Data")
