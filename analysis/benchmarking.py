@@ -11,9 +11,7 @@ import pandas as pd
 from analysis.catalogue import Catalogue
 from analysis.errors import ConfigError, Problem, ValidationError
 from analysis.importing import (
-    EES_FILE,
     ENGLAND,
-    LAIT_FILE,
     _indicator_values,
     council_area_codes,
     harmonise_codes,
@@ -329,8 +327,11 @@ def build_dfe_ranks(indicators: list[dict], council: dict, source_dir: Path) -> 
     mapped = [entry for entry in indicators if entry.get("dfe")]
     if not mapped:
         return pd.DataFrame(columns=RANK_COLUMNS)
-    lait = harmonise_codes(read_lait(Path(source_dir) / LAIT_FILE))
-    ees = harmonise_codes(read_ees(Path(source_dir) / EES_FILE))
+    from analysis.importing import dfe_files
+
+    files = dfe_files(source_dir, ("lait", "ees"))  # found by their columns
+    lait = harmonise_codes(read_lait(files["lait"]))
+    ees = harmonise_codes(read_ees(files["ees"]))
     values = pd.concat([_indicator_values(e, lait, ees) for e in mapped], ignore_index=True)
     polarity = {e["id"]: None if e.get("unit") == "count" else e.get("better") for e in mapped}
     areas = [c for c in council_area_codes(council) if c.startswith(COUNCIL_PREFIXES)]

@@ -77,6 +77,17 @@ class Indicator:
     notes: tuple[str, ...] = ()
     year_end_basis: str | None = None  # outturn | same_point | average_per_period
     tolerance: Tolerance | None = None  # overrides the council's report.tolerance
+    comparator: str = "neighbours"  # the comparator group (council.yml) to compare with
+    history_source: str | None = None  # a sources.yml id, "own" or "published"
+    bounds: tuple[float, float] | None = None  # the unit's limits, when not percent
+    to_check: Mapping[str, str] = field(default_factory=dict)  # stub fields still to fill
+
+    @property
+    def value_bounds(self) -> tuple[float, float] | None:
+        """The limits a value can take: ``bounds``, else 0-100 for a percentage, else none."""
+        if self.bounds is not None:
+            return self.bounds
+        return (0.0, 100.0) if self.unit == "percent" else None
 
     @property
     def year_end_rule(self) -> str:
@@ -307,6 +318,7 @@ def _other_problems(raw: dict, where: str, file: str) -> tuple[dict[str, Any], l
             new_from = parse_period(str(raw["new_from"]))
         except PeriodError as exc:
             problems.append(Problem(file, f"{where}, new_from", str(exc), "use a period label"))
+    extras, xp = parse_extras(raw, where, file)
     tolerance = None
     if raw.get("tolerance") is not None:
         try:
@@ -318,7 +330,7 @@ def _other_problems(raw: dict, where: str, file: str) -> tuple[dict[str, Any], l
             )
             problems.append(Problem(file, f"{where}, tolerance", f"'tolerance' {found}", fix))
     fields = {"targets": targets, "breaks": breaks, "new_from": new_from, "tolerance": tolerance}
-    return fields, problems + tp + bp
+    return fields | extras, problems + tp + bp + xp
 
 
 def parse_indicator(
@@ -410,6 +422,7 @@ def parse_catalogue(
             )
         seen.add(ind.id)
         indicators.append(ind)
+        problems += stub_problems(ind, file)
     if not raw["indicators"]:
         fix = "add at least one indicator (see docs/data-model.md)"
         message = "the 'indicators:' list is empty"
@@ -429,3 +442,74 @@ def load_catalogue(path: Path) -> Catalogue:
     if problems:
         raise ValidationError(problems)
     return catalogue
+
+
+# --- comparator, history source, bounds and import stubs -----------------------------------
+HISTORY_SOURCES = ("own", "published")
+"""``history_source`` values that are not a sources.yml id."""
+
+
+def _bounds(raw: Any) -> tuple[float, float]:
+    if not isinstance(raw, (list, tuple)) or len(raw) != 2:
+        raise ValueError(f"'bounds' is {raw!r}, not [low, high]")
+    low, high = (float(v) for v in raw)
+    if not low < high:
+        raise ValueError(f"'bounds' {raw!r}: low must be below high")
+    return low, high
+
+
+def parse_extras(raw: dict, where: str, file: str) -> tuple[dict[str, Any], list[Problem]]:
+    """Read ``comparator``, ``history_source``, ``bounds`` and ``to_check`` of one entry.
+
+    Only their shape is checked here; whether the comparator group and the
+    source exist is checked against council.yml and sources.yml by
+    :func:`analysis.validation.reference_problems`.
+    """
+    out: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key in ("comparator", "history_source"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}, {key}",
+                    f"'{key}' is {value!r}",
+                    "write an id (a word such as cipfa), or leave it out",
+                )
+            )
+        elif value is not None:
+            out[key] = value.strip()
+    if raw.get("bounds") is not None:
+        try:
+            out["bounds"] = _bounds(raw["bounds"])
+        except (TypeError, ValueError) as exc:
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}, bounds",
+                    str(exc).split(": could")[0],
+                    "write the unit's limits as [low, high], e.g. [0, 1]",
+                )
+            )
+    to_check = raw.get("to_check") or {}
+    if not isinstance(to_check, dict):
+        to_check = {str(k): "" for k in to_check} if isinstance(to_check, list) else {}
+    out["to_check"] = {str(k): str(v or "") for k, v in to_check.items()}
+    return out, problems  # fmt: skip
+
+
+def stub_problems(indicator: Indicator, file: str) -> list[Problem]:
+    """One problem per field of an import stub still marked ``to_check``, saying how to fill it."""
+    return [
+        Problem(
+            file,
+            f"indicator '{indicator.id}', {key}",
+            f"'{key}' still to fill (written by outturn import as a stub"
+            + (f": {note}" if note else "")
+            + ")",
+            f"set '{key}' for this indicator, then delete the line '{key}: ...' under its "
+            "'to_check:' (and 'to_check:' itself once empty)",
+        )
+        for key, note in indicator.to_check.items()
+    ]

@@ -262,35 +262,94 @@ SourceDirOption = Annotated[
 @app.command("import")
 def import_command(
     kind: Annotated[str, typer.Argument(help="lait, lait-metadata, ees, population, "
-                                        "neighbours or tidy")],
-    file: Annotated[Path, typer.Argument(help="The published CSV to import.")],
+                                        "neighbours, tidy or pibook")],
+    file: Annotated[Path, typer.Argument(help="The file to import (never changed).")],
     project: ProjectOption = None,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="tidy/pibook: the sources.yml id the figures cite (created if "
+        "missing); also names data/values/<source>.csv. Default: from the file name.")] = None,
+    published: Annotated[str | None, typer.Option(
+        "--published", help="YYYY-MM-DD the figures were published (their vintage). tidy/"
+        "pibook: default the file's date, with a warning; lait/ees: the newest year's release "
+        "date, each earlier year dated by its own release.")] = None,
+    ids: Annotated[list[str] | None, typer.Option(
+        "--id", help='tidy/pibook: "Name in file=short_id" (repeatable); other indicators '
+        "get the catalogue's id, else a short id of at most 40 characters.")] = None,
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", help="pibook: the workbook's sheet (default: the first).")] = None,
 ) -> None:  # fmt: skip
-    """Import a published DfE/ONS or tidy CSV into the project's data/ folder."""
-    from analysis.importing import import_into_project
+    """Import a file into the project's data/ folder, checked to be of KIND first.
 
-    out, rows = import_into_project(kind, file, project or Path.cwd())
-    say(f"wrote {rows} rows to {out}")
+    tidy and pibook add the council's own figures to data/values/<source>.csv (merged by
+    indicator, area, period and vintage) with catalogue stubs for new indicators; lait and
+    ees add new DfE years to data/values/dfe.csv with the ids outturn init wrote.
+    """
+    from analysis.imports import import_file
+
+    root = project or Path.cwd()
+    result = import_file(kind, file, root, source, published, ids, sheet)
+    report_import(result, root)
+
+
+def report_import(result, root: Path) -> None:  # noqa: ANN001
+    """Print what an import did: rows, drops, stubs, sources, warnings."""
+    for warning in result.warnings:
+        say(f"WARNING: {warning}", "bold yellow")
+    shown = result.file.relative_to(root) if result.file.is_relative_to(root) else result.file
+    merge = result.merge
+    if merge is None:
+        say(f"wrote {result.rows} rows to {shown}")
+    else:
+        state = "wrote" if result.file in result.written else "unchanged:"
+        say(
+            f"{state} {shown} ({result.rows:,} rows): {merge.added:,} added, {merge.revised:,} "
+            f"revised (new vintage), {merge.corrected:,} corrected (same vintage), "
+            f"{merge.unchanged:,} already there"
+        )
+    if result.kind in ("tidy", "pibook", "lait", "ees"):
+        some = ", ".join(result.dropped_areas[:6]) + ("..." if result.dropped_areas[6:] else "")
+        areas = f" for {len(result.dropped_areas)} areas ({some})" if result.dropped_areas else ""
+        say(f"dropped {result.dropped:,} rows{areas}: not the council, its comparator "
+                      "groups, region or England")  # fmt: skip
+    if result.stubs:
+        say(f"added {len(result.stubs)} catalogue stub(s) to data/indicators.yml: "
+                      f"{', '.join(result.stubs)}; 'outturn validate' lists the fields to "
+                      "fill")  # fmt: skip
+    if result.source_created:
+        say(f"added source {result.source_created} to data/sources.yml")
+    for note in result.notes:
+        say(f"note: {note}")
 
 
 @app.command("init")
 def init_command(
     council: Annotated[str, typer.Option("--council", help="GSS code, LA number or name.")],
     project: ProjectOption = None,
-    model: Annotated[str, typer.Option("--model", help="Neighbour model.")] = (
+    model: Annotated[str, typer.Option("--model", help="Neighbour model for neighbours.areas "
+                                       "(both models are written under neighbours.models).")] = (
         "DfE CSC SN model April 2021"
     ),
     source_dir: SourceDirOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite council.yml.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Set up an existing project again: "
+        "rewrites the council, region, england and neighbours of council.yml (its comparators, "
+        "report and other settings are kept), values/dfe.csv and ranks.csv; adds DfE "
+        "indicators and sources missing from indicators.yml and sources.yml and keeps every "
+        "entry already there.")] = False,
 ) -> None:  # fmt: skip
-    """Set up a project for any English council: council.yml, catalogue, sources, DfE values."""
+    """Set up a project for any English council: council.yml, catalogue, sources, DfE values.
+
+    The DfE files are found in --source-dir by their columns, whatever they are called.
+    """
     from analysis.councils import init_project
 
     root = project or Path.cwd()
-    written = init_project(root, council, model, source_dir, force)
+    notes: list[str] = []
+    written = init_project(root, council, model, source_dir, force, notes=notes)
     names = ", ".join(a["name"] for a in written["neighbours"]["areas"])
     say(f"{written['council']['name']} ({written['council']['area_code']}) set up "
-        f"in {root / 'data'}; neighbours ({model}): {names}")  # fmt: skip
+                  f"in {root / 'data'}; neighbours ({model}): {names}")  # fmt: skip
+    for note in notes:
+        say(f"note: {note}")
 
 
 @app.command("benchmark")
@@ -313,12 +372,13 @@ def benchmark_command(
         fail("only --all is supported: benchmark every council, then filter the CSV")
     check_output_file(out)
     folder = source_dir or default_source_dir(project or Path.cwd())
+    need = ("lait-metadata", *(() if input_file else ("lait",)),
+            *(() if neighbours else ("neighbours",)))  # fmt: skip
+    found = importing.dfe_files(folder, need)  # found by their columns, whatever the names
     result = benchmark_files(
-        input_file or folder / importing.LAIT_FILE,
-        neighbours or folder / importing.NEIGHBOURS_FILE,
-        folder / importing.LAIT_METADATA_FILE,
+        input_file or found["lait"], neighbours or found["neighbours"], found["lait-metadata"],
         average,
-    )
+    )  # fmt: skip
     notes = write_benchmark(result, out)
     say(f"wrote {len(result)} rows to {out} (model, region and rank notes: {notes})")
 

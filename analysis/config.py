@@ -155,6 +155,24 @@ class CouncilConfig:
     tolerance: Tolerance = NO_TOLERANCE
     draft_commentary: str = "below"  # below | replace | off: the generated draft's place
     extra: dict[str, Any] = field(default_factory=dict)
+    comparators: dict[str, ComparatorGroup] = field(default_factory=dict)
+    neighbour_models: tuple[GroupModel, ...] = ()
+
+    def comparator(self, group_id: str) -> ComparatorGroup:
+        """Return a comparator group by id (``neighbours`` is the DfE neighbours).
+
+        Raises
+        ------
+        ConfigError
+            When no group has that id.
+        """
+        groups = self.comparators or {NEIGHBOURS_GROUP: neighbours_group(self)}
+        if group_id not in groups:
+            raise ConfigError(
+                f"comparator group {group_id!r} is not in council.yml. Fix: use one of "
+                f"{', '.join(groups)}, or add it under 'comparators:'"
+            )
+        return groups[group_id]
 
     @property
     def neighbour_codes(self) -> list[str]:
@@ -258,7 +276,7 @@ def _report(keys: KeyReader, raw: dict) -> dict[str, Any]:
 
 
 DRAFT_MODES = ("below", "replace", "off")
-_TOP_LEVEL = {"council", "region", "england", "neighbours", "report"}
+_TOP_LEVEL = {"council", "region", "england", "neighbours", "report", "comparators"}
 
 
 def parse_council(raw: Any, path: Path | str, doc: YamlDocument | None = None) -> CouncilConfig:
@@ -300,6 +318,8 @@ def parse_council(raw: Any, path: Path | str, doc: YamlDocument | None = None) -
         neighbour_average=average,
         neighbours=areas,
         extra={k: v for k, v in raw.items() if k not in _TOP_LEVEL},
+        neighbour_models=parse_neighbour_models(neighbours, path),
+        comparators=parse_comparators(raw, path),
         **report,
     )
 
@@ -308,3 +328,203 @@ def load_council(path: Path) -> CouncilConfig:
     """Read ``council.yml``, checking every key (see :func:`parse_council`)."""
     doc = load_yaml(path)
     return parse_council(doc.data, path, doc)
+
+
+# --- comparator groups: the DfE neighbours and any other named group ----------------------
+NEIGHBOURS_GROUP = "neighbours"
+"""Id of the built-in group: the DfE children's services statistical neighbours."""
+AVERAGES = ("mean", "median")
+_GSS = re.compile(r"^[EWSN]\d{8}$")
+
+
+@dataclass(frozen=True)
+class GroupModel:
+    """One list of a group's councils and the financial years it is in force for.
+
+    ``first_year`` and ``last_year`` are the calendar years the financial years
+    start in (2025 for 2025-26), inclusive; ``None`` leaves that end open.
+    """
+
+    name: str
+    areas: tuple[Area, ...]
+    first_year: int | None = None
+    last_year: int | None = None
+    source: str = ""
+
+    def covers(self, fy: int) -> bool:
+        """Return True when the list is in force for the financial year starting in ``fy``."""
+        return (self.first_year is None or fy >= self.first_year) and (
+            self.last_year is None or fy <= self.last_year
+        )
+
+
+@dataclass(frozen=True)
+class ComparatorGroup:
+    """A named group of councils an indicator is compared with, and how it is averaged.
+
+    ``areas`` is the group's list; ``models`` (the DfE neighbours only) gives a
+    list per span of years, and :meth:`areas_for` picks the one in force.
+    """
+
+    id: str
+    name: str
+    average: str
+    areas: tuple[Area, ...]
+    models: tuple[GroupModel, ...] = ()
+
+    def areas_for(self, fy: int | None = None) -> tuple[Area, ...]:
+        """Return the councils in the group for the financial year starting in ``fy``."""
+        if fy is not None:
+            for model in self.models:
+                if model.covers(fy):
+                    return model.areas
+        return self.areas
+
+    def codes_for(self, fy: int | None = None) -> list[str]:
+        """GSS codes of the group's councils for one financial year (or its own list)."""
+        return [a.area_code for a in self.areas_for(fy)]
+
+    @property
+    def all_codes(self) -> list[str]:
+        """Every council the group ever includes, in any year's list."""
+        codes = [a.area_code for a in self.areas]
+        codes += [a.area_code for m in self.models for a in m.areas]
+        return list(dict.fromkeys(codes))
+
+
+def _group_area(raw: Any, key: str, path: Path) -> Area:
+    """Read one group member: a GSS code, or ``{area_code, name}``."""
+    code = raw.get("area_code") if isinstance(raw, dict) else raw
+    if not isinstance(code, str) or not _GSS.match(code.strip()):
+        raise ConfigError(
+            f"{path}: {key} has {raw!r}, which is not a GSS code. Fix: write each council as "
+            "its GSS code (E08000007) or as {area_code: E08000007, name: Stockport}"
+        )
+    name = raw.get("name") if isinstance(raw, dict) else None
+    return Area(name=str(name or code.strip()), area_code=code.strip())
+
+
+def _model_year(raw: Any, key: str, path: Path) -> int | None:
+    if raw is None:
+        return None
+    from analysis.periods import PeriodError, parse_period
+
+    try:
+        return parse_period(str(raw)).fy
+    except PeriodError:
+        raise ConfigError(
+            f"{path}: {key} is {raw!r}. Fix: write a financial year such as 2024-25"
+        ) from None
+
+
+def parse_neighbour_models(neighbours: Any, path: Path) -> tuple[GroupModel, ...]:
+    """Read ``neighbours.models``: each DfE neighbour model and the years it is in force.
+
+    ``outturn init`` writes both DfE models (April 2021 up to 2024-25, May 2025
+    from 2025-26); a council.yml without ``models`` has none, and the
+    ``neighbours.areas`` list serves every year.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and key of a model with no areas or a bad year.
+    """
+    raw = (neighbours or {}).get("models") if isinstance(neighbours, dict) else None
+    if not raw:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: neighbours.models must be a list of models; see "
+                          "docs/data-model.md")  # fmt: skip
+    models = []
+    for n, item in enumerate(raw, start=1):
+        key = f"neighbours.models[{n}]"
+        areas = (item or {}).get("areas") if isinstance(item, dict) else None
+        if not areas:
+            raise ConfigError(f"{path}: {key}.areas is empty. Fix: list the model's "
+                              "councils, or delete the model")  # fmt: skip
+        years = item.get("years") or {}
+        models.append(GroupModel(
+            name=str(item.get("model") or f"model {n}"),
+            areas=tuple(_group_area(a, f"{key}.areas", path) for a in areas),
+            first_year=_model_year(years.get("from"), f"{key}.years.from", path),
+            last_year=_model_year(years.get("to"), f"{key}.years.to", path),
+            source=str(item.get("source") or ""),
+        ))  # fmt: skip
+    return tuple(models)
+
+
+def _one_group(group_id: str, raw: Any, path: Path) -> ComparatorGroup:
+    key = f"comparators.{group_id}"
+    if group_id == NEIGHBOURS_GROUP:
+        raise ConfigError(
+            f"{path}: {key}: '{NEIGHBOURS_GROUP}' is the DfE neighbours' own id (set under "
+            "'neighbours:'). Fix: give this group another id, e.g. cipfa"
+        )
+    if not isinstance(raw, dict) or not raw.get("areas"):
+        raise ConfigError(
+            f"{path}: {key} has no areas. Fix: list the group's councils under "
+            f"{key}.areas as GSS codes, e.g. areas: [E08000007, E06000007]"
+        )
+    if not isinstance(raw["areas"], list):
+        raise ConfigError(f"{path}: {key}.areas must be a list of GSS codes")
+    average = str(raw.get("average", "mean"))
+    if average not in AVERAGES:
+        raise ConfigError(f"{path}: {key}.average is {average!r}. Fix: use mean or median")
+    areas = tuple(_group_area(a, f"{key}.areas", path) for a in raw["areas"])
+    return ComparatorGroup(group_id, str(raw.get("name") or group_id), average, areas)
+
+
+def parse_comparators(raw: Any, path: Path) -> dict[str, ComparatorGroup]:
+    """Read the comparator groups of ``council.yml``: ``neighbours`` first, then ``comparators``.
+
+    Parameters
+    ----------
+    raw : Any
+        The parsed ``council.yml``.
+    path : Path
+        The file, for messages.
+
+    Returns
+    -------
+    dict of str to ComparatorGroup
+        ``neighbours`` (the DfE children's services neighbours, with a list per
+        model year when ``neighbours.models`` is given) and every group under
+        ``comparators:``, by id.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and key of a group with no areas, a bad GSS code or an
+        unknown average.
+    """
+    raw = raw if isinstance(raw, dict) else {}
+    neighbours = raw.get("neighbours") if isinstance(raw.get("neighbours"), dict) else {}
+    groups = {
+        NEIGHBOURS_GROUP: ComparatorGroup(
+            NEIGHBOURS_GROUP,
+            str(neighbours.get("model") or "Statistical neighbours"),
+            str(neighbours.get("average", "mean")),
+            tuple(_group_area(a, "neighbours.areas", path) for a in neighbours.get("areas") or []),
+            parse_neighbour_models(neighbours, path),
+        )
+    }
+    extra = raw.get("comparators") or {}
+    if not isinstance(extra, dict):
+        raise ConfigError(
+            f"{path}: 'comparators' must map a group id to its name, average and areas; "
+            "see docs/data-model.md"
+        )
+    for group_id, spec in extra.items():
+        groups[str(group_id)] = _one_group(str(group_id), spec, path)
+    return groups
+
+
+def neighbours_group(config: CouncilConfig) -> ComparatorGroup:
+    """Build the ``neighbours`` group from a config's neighbour fields."""
+    return ComparatorGroup(
+        NEIGHBOURS_GROUP,
+        config.neighbour_model,
+        config.neighbour_average,
+        config.neighbours,
+        config.neighbour_models,
+    )

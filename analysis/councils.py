@@ -8,20 +8,27 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.benchmarking import MODEL_2021, MODEL_2025, build_dfe_ranks, write_ranks
+from analysis.benchmarking import (
+    MODEL_2021,
+    MODEL_2025,
+    RANK_COLUMNS,
+    SN_MODEL_YEARS,
+    build_dfe_ranks,
+)
 from analysis.errors import ConfigError
 from analysis.importing import (
     ENGLAND,
     LAIT_FILE,
-    LAIT_METADATA_FILE,
     LICENCE,
     NEIGHBOURS_FILE,
     build_dfe_values,
+    dfe_files,
     import_lait_metadata,
     import_neighbours,
     read_lait,
     sources_entries,
 )
+from analysis.projectfiles import append_list_items, replace_blocks, write_files
 
 MODELS = {MODEL_2021: "dfe_sn_2021", MODEL_2025: "dfe_sn_2025"}
 # The April 2021 model applies to every year of the bundled data (to 2022-23);
@@ -119,9 +126,38 @@ def council_config(
         "region": {"name": rows.iloc[0]["region"], "area_code": codes.get(rows.iloc[0]["region"])},
         "england": {"name": "England", "area_code": ENGLAND},
         "neighbours": {"model": model, "source": MODELS[model], "average": "mean",
-                       "areas": areas},
+                       "areas": areas, "models": neighbour_models(row.area_code, neighbours)},
         "report": {"exception_rule": ["off_target", "worse_than_year_end"], "suppress_below": 5},
     }  # fmt: skip
+
+
+def _fy_label(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def neighbour_models(area_code: str, neighbours: pd.DataFrame) -> list[dict]:
+    """Both DfE neighbour models of one council, each with the financial years it is in force.
+
+    The April 2021 model serves every year up to 2024-25 and the May 2025
+    model 2025-26 on (``analysis.benchmarking.SN_MODEL_YEARS``); a council in
+    only one model has that one for every year.
+    """
+    out = []
+    for model in MODELS:
+        rows = neighbours[(neighbours["model"] == model) & (neighbours["area_code"] == area_code)]
+        if rows.empty:
+            continue
+        first, last = SN_MODEL_YEARS[model]
+        years = {"from": _fy_label(first)} if first > 1990 else {}
+        years |= {"to": _fy_label(last)} if last < 2100 else {}
+        areas = [
+            {"rank": int(r.rank), "area_code": r.sn_area_code, "name": r.sn_area_name,
+             "closeness": r.closeness} for r in rows.sort_values("rank").itertuples()
+        ]  # fmt: skip
+        out.append({"model": model, "source": MODELS[model], "years": years, "areas": areas})
+    if len(out) == 1:
+        out[0]["years"] = {}
+    return out
 
 
 def catalogue(metadata_path: Path) -> dict:
@@ -134,56 +170,104 @@ def catalogue(metadata_path: Path) -> dict:
     }
 
 
-def sources(source_dir: Path) -> dict:
-    """Build the ``sources.yml`` mapping: the DfE and ONS releases and both neighbour models."""
+def sources(files: dict[str, Path]) -> dict:
+    """Build the ``sources.yml`` mapping: the DfE and ONS releases and both neighbour models.
+
+    ``files`` are the files found by their columns (kind -> path).
+    """
     entries = sources_entries()
+    by_id = {"dfe_lait_2023": "lait", "dfe_ees_2023": "ees", "ons_mye_2022": "population"}
     for entry in entries:
-        entry["file"] = str(Path(source_dir) / entry["file"])
+        kind = by_id.get(entry["id"])
+        entry["file"] = str(files.get(kind) or entry["file"])
     for model, key in MODELS.items():
         entries.append({
             "id": key, "title": f"Children's services statistical neighbours: {model}",
             "publisher": "Department for Education",
             "published": "2021-04-01" if key == "dfe_sn_2021" else "2025-05-01",
-            "file": str(Path(source_dir) / NEIGHBOURS_FILE), "licence": LICENCE,
+            "file": str(files["neighbours"]), "licence": LICENCE,
             "notes": ["Publication date estimated from the model's name."],
         })  # fmt: skip
     return {"sources": entries}
 
 
-def _write_yaml(path: Path, data: dict, header: str) -> None:
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    path.write_text(f"# {header}\n{text}", encoding="utf-8")
+def _fresh(header: str, data: dict) -> str:
+    return f"# {header}\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def _existing_ids(text: str, key: str) -> set[str]:
+    raw = (yaml.safe_load(text) if text.strip() else None) or {}
+    items = raw.get(key) if isinstance(raw, dict) else None
+    return {str(e.get("id")) for e in items or [] if isinstance(e, dict)}
+
+
+def _setup_texts(data: Path, council: dict, indicators: dict, source_list: dict,
+                 force: bool) -> dict[Path, str]:  # fmt: skip
+    """Make council.yml, indicators.yml and sources.yml: fresh, or merged under --force."""
+    made_by = "written by outturn init from DfE/ONS data (" + LICENCE + ")"
+    paths = {k: data / f"{k}.yml" for k in ("council", "indicators", "sources")}
+    if not force or not paths["council"].is_file():
+        texts = {"council": _fresh(made_by, council), "indicators": _fresh(made_by, indicators)}
+        texts["sources"] = _fresh(made_by, source_list)
+    else:
+        keys = ("council", "region", "england", "neighbours")
+        texts = {"council": replace_blocks(_text(paths["council"]),
+                                           {k: council[k] for k in keys})}  # fmt: skip
+    for name, key, fresh in (("indicators", "indicators", indicators),
+                             ("sources", "sources", source_list)):  # fmt: skip
+        if name in texts:
+            continue
+        old = _text(paths[name])
+        if not old.strip():
+            texts[name] = _fresh(made_by, fresh)
+            continue
+        have = _existing_ids(old, key)
+        texts[name] = append_list_items(old, key, [e for e in fresh[key] if e["id"] not in have])
+    return {paths[k]: v for k, v in texts.items()}
 
 
 def init_project(
     project: Path, query: str, model: str = DEFAULT_MODEL, source_dir: Path | None = None,
-    force: bool = False,
+    force: bool = False, notes: list[str] | None = None,
 ) -> dict:  # fmt: skip
     """Write ``data/council.yml``, ``indicators.yml``, ``sources.yml``, ``values/dfe.csv``.
 
     Also writes ``data/ranks.csv``: the council's and its neighbours' national
     rank and quartile band (:func:`analysis.benchmarking.build_dfe_ranks`).
-    Returns the council mapping written. Refuses to overwrite an existing
-    ``council.yml`` unless ``force``.
+    The DfE files are found in ``source_dir`` by their columns. Returns the
+    council mapping written. Refuses to overwrite an existing ``council.yml``
+    unless ``force``; with ``force`` council.yml keeps every top-level key but
+    council, region, england and neighbours, and indicators.yml and sources.yml
+    keep every entry they have (DfE entries missing from them are added).
+    ``notes`` collects what the command line should tell the user.
     """
     project = Path(project)
     source_dir = Path(source_dir) if source_dir else default_source_dir(project)
     data = project / "data"
     if (data / "council.yml").exists() and not force:
-        raise ConfigError(f"{data / 'council.yml'} already exists. Fix: use --force, or a new "
-                          "--project folder")  # fmt: skip
-    neighbours = import_neighbours(source_dir / NEIGHBOURS_FILE)
-    lait = read_lait(source_dir / LAIT_FILE)
+        raise ConfigError(f"{data / 'council.yml'} already exists. Fix: use --force (see "
+                          "'outturn init --help' for what it rewrites), or a new --project "
+                          "folder")  # fmt: skip
+    files = dfe_files(source_dir, ("lait", "lait-metadata", "ees", "neighbours"))
+    neighbours = import_neighbours(files["neighbours"])
+    lait = read_lait(files["lait"])
     regions = lait.loc[lait["area_type"] == "Region", ["area_name", "area_code"]]
     council = council_config(query, neighbours, regions.drop_duplicates(), model)
-    indicators = catalogue(source_dir / LAIT_METADATA_FILE)
-    (data / "values").mkdir(parents=True, exist_ok=True)
-    made_by = "written by outturn init from DfE/ONS data (" + LICENCE + ")"
-    _write_yaml(data / "council.yml", council, made_by)
-    _write_yaml(data / "indicators.yml", indicators, made_by)
-    _write_yaml(data / "sources.yml", sources(source_dir), made_by)
-    values = build_dfe_values(indicators["indicators"], council, source_dir)
-    values.to_csv(data / "values" / "dfe.csv", index=False)
-    ranks = build_dfe_ranks(indicators["indicators"], council, source_dir)
-    write_ranks(ranks, data / "ranks.csv")
+    fresh_catalogue = catalogue(files["lait-metadata"])
+    texts = _setup_texts(data, council, fresh_catalogue, sources(files), force)
+    entries = yaml.safe_load(texts[data / "indicators.yml"]).get("indicators") or []
+    entries = [e for e in entries if isinstance(e, dict) and e.get("id")]
+    values = build_dfe_values(entries, council, source_dir)
+    ranks = build_dfe_ranks(entries, council, source_dir)
+    ranks = ranks[RANK_COLUMNS].sort_values(["indicator_id", "area_code", "period"], kind="stable")
+    texts[data / "values" / "dfe.csv"] = values.to_csv(index=False, lineterminator="\n")
+    texts[data / "ranks.csv"] = ranks.astype({"rank": "Int64", "of": "Int64"}).to_csv(
+        index=False, lineterminator="\n")  # fmt: skip
+    write_files(texts)
+    if notes is not None and lait.attrs.get("vintage_note"):
+        notes.append(lait.attrs["vintage_note"])
     return council

@@ -184,11 +184,100 @@ def _values(frame: pd.DataFrame, source: str, vintage: str) -> pd.DataFrame:
     return out
 
 
-def read_lait(path: Path | str) -> pd.DataFrame:
+PUBLISHED_COLUMNS = ("published", "publication_date", "release_date", "time_published")
+"""Columns that, where a file has one, give each row's publication date."""
+KNOWN_RELEASES = {("lait", 2023): "2023-11-16", ("ees", 2023): "2023-11-16"}
+"""Release dates of the bundled DfE files, by kind and newest year (see ``SOURCES``)."""
+
+
+def _shift_year(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def year_vintages(years: pd.Series, latest: str) -> pd.Series:
+    """Date each year's figures by the annual release that first published them.
+
+    DfE publishes its children's social care statistics once a year, each
+    autumn, for the year ending the previous 31 March. Given the release date
+    of the newest year in a file (``latest``), a year ``k`` years older is
+    dated ``k`` years earlier on the same day: with ``latest`` 2023-11-16, the
+    year ending March 2023 is dated 2023-11-16 and the year ending March 2016
+    2016-11-16. Actual release days vary by a few weeks from year to year.
+
+    Parameters
+    ----------
+    years : pandas.Series
+        The year each row's period ends in (2023 for 2022-23), as integers.
+    latest : str
+        ISO date of the release of the newest year.
+    """
+    newest, day = int(years.max()), date.fromisoformat(latest)
+    dates = {y: _shift_year(day, newest - int(y)).isoformat() for y in years.dropna().unique()}
+    return years.map(dates)
+
+
+def dfe_vintages(
+    raw: pd.DataFrame, kind: str, path: Path | str, published: str | None = None
+) -> tuple[pd.Series, str, str | None]:
+    """Each row's vintage, the source id and a note on the date used, for a DfE long file.
+
+    A row's own publication date (a column in ``PUBLISHED_COLUMNS``) wins.
+    Otherwise the newest year is dated ``published``, else the known release
+    of the bundled file, else the file's modification date (the note says so),
+    and each older year one year earlier per year (:func:`year_vintages`).
+
+    Returns
+    -------
+    tuple of (pandas.Series, str, str or None)
+        Vintages (ISO dates), the source id (``dfe_<kind>_<newest year>``) and
+        a note when the file's date had to be used.
+    """
+    years = pd.to_numeric(raw["period"].str.strip().str[:4], errors="coerce")
+    newest = int(years.max())
+    note = None
+    latest = published or KNOWN_RELEASES.get((kind, newest))
+    if latest is None:
+        latest = date.fromtimestamp(Path(path).stat().st_mtime).isoformat()
+        note = (f"{Path(path).name} does not say when it was published: its newest year "
+                f"({newest - 1}-{newest % 100:02d}) is dated {latest}, the file's date, and each "
+                "earlier year a year earlier; pass --published YYYY-MM-DD to date it")  # fmt: skip
+    vintages = year_vintages(years, latest)
+    for column in PUBLISHED_COLUMNS:
+        if column in raw.columns:
+            own = raw[column].str.strip().str[:10]
+            vintages = own.where(own.str.match(r"^\d{4}-\d{2}-\d{2}$"), vintages)
+            note = None
+            break
+    return vintages, f"dfe_{kind}_{newest}", note
+
+
+def dfe_source_entry(kind: str, raw: pd.DataFrame, path: Path | str, source: str,
+                     published: str) -> dict:  # fmt: skip
+    """Build a ``sources.yml`` entry for a DfE long file (LAIT or EES) of any years."""
+    years = pd.to_numeric(raw["period"].str.strip().str[:4], errors="coerce")
+    first, last = int(years.min()), int(years.max())
+    what = {"lait": "DfE Local Authority Interactive Tool (LAIT), children's social care "
+            "indicators", "ees": "DfE Explore Education Statistics: children in need and "
+            "children looked after, counts and rates"}[kind]  # fmt: skip
+    return {
+        "id": source, "title": f"{what}, years ending 31 March {first}-{last}",
+        "publisher": "Department for Education", "published": published,
+        "file": str(path), "licence": LICENCE,
+        "notes": ["Each year's figures carry the date that year was first published: the "
+                  "newest year's release date, one year earlier for each earlier year."],
+    }  # fmt: skip
+
+
+def read_lait(path: Path | str, published: str | None = None) -> pd.DataFrame:
     """Read the DfE LAIT long file into values rows, keeping area name, type and LA number.
 
     ``indicator_id`` is the LAIT code (``CIN``); ``period`` 2023 (year ending
-    31 March) becomes ``2022-23``.
+    31 March) becomes ``2022-23``. Each year's ``vintage`` is the date that
+    year was published (:func:`dfe_vintages`); ``source`` is ``dfe_lait_<newest
+    year>``.
     """
     raw = read_table(
         path, ["area_code", "la_number", "area_name", "area_type", "period", "indicator_code",
@@ -206,7 +295,10 @@ def read_lait(path: Path | str) -> pd.DataFrame:
             "la_number": raw["la_number"],
         }
     )
-    return _values(frame, "dfe_lait_2023", SOURCES["dfe_lait_2023"]["published"])
+    out = _values(frame, "", "")
+    out["vintage"], out["source"], note = dfe_vintages(raw, "lait", path, published)
+    out.attrs["vintage_note"] = note
+    return out
 
 
 def import_lait(path: Path | str) -> pd.DataFrame:
@@ -214,8 +306,10 @@ def import_lait(path: Path | str) -> pd.DataFrame:
     return read_lait(path)[VALUE_COLUMNS]
 
 
-def read_ees(path: Path | str) -> pd.DataFrame:
+def read_ees(path: Path | str, published: str | None = None) -> pd.DataFrame:
     """Read the DfE Explore Education Statistics long table into values rows.
+
+    Vintages and source as :func:`read_lait` (``dfe_ees_<newest year>``).
 
     ``indicator_id`` is the EES indicator title as published. Count series are
     kept as rows of their own, and each rate or percentage also carries the
@@ -236,7 +330,10 @@ def read_ees(path: Path | str) -> pd.DataFrame:
         }
     )
     frame = _attach_counts(frame)
-    return _values(frame, "dfe_ees_2023", SOURCES["dfe_ees_2023"]["published"])
+    out = _values(frame, "", "")
+    out["vintage"], out["source"], note = dfe_vintages(raw, "ees", path, published)
+    out.attrs["vintage_note"] = note
+    return out
 
 
 def _attach_counts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -296,36 +393,65 @@ def import_neighbours(path: Path | str) -> pd.DataFrame:
     return out[NEIGHBOUR_COLUMNS]
 
 
+TIDY_OPTIONAL = ["area_name", "measure", "count", "status", "note"]
+"""Optional columns of a tidy file (others are ignored)."""
+
+
+def read_tidy(path: Path | str) -> pd.DataFrame:
+    """Read a tidy CSV (``area_code, period, indicator, value`` + ``TIDY_OPTIONAL``).
+
+    Periods may be in any form councils use (2017/18, 2021/22 Q1, April 2021,
+    2021-04). ``name`` is the indicator's name as the file gives it, with the
+    measure in brackets where one indicator comes in several measures
+    (``Children cautioned or sentenced (Count)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``area_code``, ``area_name``, ``period`` (canonical label),
+        ``value``, ``count``, ``status``, ``note``, ``line`` (the CSV line).
+    """
+    raw = read_table(path, ["area_code", "period", "indicator", "value"])
+    for column in TIDY_OPTIONAL:
+        if column not in raw.columns:
+            raw[column] = ""
+    names = raw["indicator"].str.strip()
+    several = raw.groupby("indicator")["measure"].transform("nunique") > 1
+    names = names.where(~several, names + " (" + raw["measure"].str.strip() + ")")
+    split = split_markers(raw["value"], raw["status"])
+    count = pd.to_numeric(raw["count"].str.replace(",", "", regex=False).str.strip(),
+                          errors="coerce")  # fmt: skip
+    note = (split["note"] + "; " + raw["note"].str.strip()).str.strip("; ")
+    return pd.DataFrame({
+        "name": names, "measure": raw["measure"].str.strip(),
+        "area_code": raw["area_code"].str.strip(),
+        "area_name": raw["area_name"].str.strip(),
+        "period": period_labels(raw["period"].str.strip(), path),
+        "value": split["value"], "count": count, "status": split["status"], "note": note,
+        "line": raw.index + 2,
+    })  # fmt: skip
+
+
 def import_tidy(
     path: Path | str, source: str | None = None, vintage: str | None = None
 ) -> pd.DataFrame:
-    """Values rows from a generic tidy CSV (``area_code, area_name, period, indicator, value``).
+    """Values rows from a tidy CSV, each indicator given a short id (at most 40 characters).
 
-    Periods may be in any form councils use (2017/18, 2021/22 Q1, April 2021,
-    2021-04). ``indicator_id`` is a snake_case slug of ``indicator``, suffixed
-    with the slug of ``measure`` where one indicator comes in several measures.
-    ``source`` defaults to a slug of the file name, ``vintage`` to the file's
-    modification date (said so in ``note``).
+    ``source`` defaults to a short id of the file name, ``vintage`` to the
+    file's modification date (said so in ``note``). The project-aware import,
+    with ``--id``, merging and catalogue stubs, is
+    :func:`analysis.imports.import_tidy_file`.
     """
+    from analysis.stubs import unique_ids
+
     path = Path(path)
-    raw = read_table(path, ["area_code", "area_name", "period", "indicator", "value"])
-    ids = raw["indicator"].map(slugify)
-    if "measure" in raw.columns:
-        several = raw.groupby("indicator")["measure"].transform("nunique") > 1
-        ids = ids.where(~several, ids + "_" + raw["measure"].map(slugify))
-    split = split_markers(raw["value"])
-    frame = pd.DataFrame(
-        {
-            "indicator_id": ids,
-            "area_code": raw["area_code"].str.strip(),
-            "period": period_labels(raw["period"].str.strip(), path),
-            **split,
-        }
-    )
+    frame = read_tidy(path)
+    ids = unique_ids(frame["name"].drop_duplicates())
+    frame["indicator_id"] = frame["name"].map(ids)
     if vintage is None:
         vintage = date.fromtimestamp(path.stat().st_mtime).isoformat()
         frame["note"] = (frame["note"] + "; vintage is the file date").str.lstrip("; ")
-    return _values(frame, source or slugify(path.stem), vintage)[VALUE_COLUMNS]
+    return _values(frame, source or slugify(path.stem)[:40], vintage)[VALUE_COLUMNS]
 
 
 _UNITS = {
@@ -439,10 +565,35 @@ def harmonise_codes(frame: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="_old").sort_index()
 
 
+def dfe_files(source_dir: Path | str, kinds: tuple[str, ...]) -> dict[str, Path]:
+    """Find the DfE files of the kinds asked for in a folder, by their columns.
+
+    The bundled names (``LAIT_FILE``...) are not needed: any ``*.csv`` with
+    the right columns is found (:func:`analysis.filekinds.require_source_files`).
+    """
+    from analysis.filekinds import require_source_files
+
+    return require_source_files(source_dir, kinds)
+
+
+def _group_codes(raw: object) -> list[str]:
+    items = raw if isinstance(raw, list) else []
+    return [str(a["area_code"] if isinstance(a, dict) else a) for a in items]
+
+
 def council_area_codes(council: dict) -> list[str]:
-    """List the council, its neighbours, its region and England, from a ``council.yml`` mapping."""
+    """List the council, its neighbours, its region and England, from a ``council.yml`` mapping.
+
+    The neighbours are those of every DfE model listed (``neighbours.models``),
+    then every council of every group under ``comparators:``.
+    """
     codes = [council["council"]["area_code"]]
-    codes += [area["area_code"] for area in council.get("neighbours", {}).get("areas", [])]
+    neighbours = council.get("neighbours") or {}
+    codes += _group_codes(neighbours.get("areas"))
+    for model in neighbours.get("models") or []:
+        codes += _group_codes((model or {}).get("areas"))
+    for group in (council.get("comparators") or {}).values():
+        codes += _group_codes((group or {}).get("areas"))
     codes.append(council.get("region", {}).get("area_code"))
     codes.append(council.get("england", {}).get("area_code", ENGLAND))
     return list(dict.fromkeys(c for c in codes if c))
@@ -467,22 +618,29 @@ def _pick(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return rows.drop_duplicates(["area_code", "period"]).drop(columns=["_missing", "_priority"])
 
 
-def _parts(mapping: dict, keys: tuple[str, ...], tables: dict, entry_id: str) -> list:
+def _parts(
+    mapping: dict, keys: tuple[str, ...], tables: dict, entry_id: str, strict: bool = True
+) -> list:
     found = [(key, mapping[key]) for key in keys if mapping.get(key)]
+    if not strict:  # a refresh from one file: series of the other file, or absent, are skipped
+        found = [(k, c) for k, c in found if tables[k] is not None and
+                 (tables[k]["indicator_id"] == c).any()]  # fmt: skip
     return [
         _series(tables[key], code, key, entry_id).assign(_priority=i)
         for i, (key, code) in enumerate(found)
     ]
 
 
-def _indicator_values(entry: dict, lait: pd.DataFrame, ees: pd.DataFrame) -> pd.DataFrame:
+def _indicator_values(
+    entry: dict, lait: pd.DataFrame | None, ees: pd.DataFrame | None, strict: bool = True
+) -> pd.DataFrame:
     mapping, entry_id = dict(entry["dfe"]), entry["id"]
     lait_code = mapping.get("lait") or mapping.get("lait_rate")
     if lait_code in LAIT_TO_EES and not mapping.get("ees"):
         mapping["ees"] = LAIT_TO_EES[lait_code]
     tables = {"ees": ees, "lait": lait, "lait_rate": lait, "ees_count": ees, "lait_count": lait}
-    value_parts = _parts(mapping, ("ees", "lait", "lait_rate"), tables, entry_id)
-    count_parts = _parts(mapping, ("ees_count", "lait_count"), tables, entry_id)
+    value_parts = _parts(mapping, ("ees", "lait", "lait_rate"), tables, entry_id, strict)
+    count_parts = _parts(mapping, ("ees_count", "lait_count"), tables, entry_id, strict)
     if not value_parts:
         value_parts, count_parts = count_parts, []
     if not value_parts:
@@ -521,14 +679,14 @@ def build_dfe_values(indicators: list[dict], council: dict, source_dir: Path) ->
         ``source`` column says which (``dfe_ees_2023`` or ``dfe_lait_2023``).
         ``indicator_id`` is the catalogue's ``id``.
     """
-    source_dir = Path(source_dir)
     mapped = [entry for entry in indicators if entry.get("dfe")]
     if not mapped:
         return pd.DataFrame(columns=VALUE_COLUMNS)
+    files = dfe_files(source_dir, ("lait", "ees"))
     areas = council_area_codes(council)
-    lait = read_lait(source_dir / LAIT_FILE)
+    lait = read_lait(files["lait"])
     lait = harmonise_codes(lait[lait["area_code"].isin(areas + list(SUCCESSOR_CODES))])
-    ees = read_ees(source_dir / EES_FILE)
+    ees = read_ees(files["ees"])
     ees = harmonise_codes(ees[ees["area_code"].isin(areas + list(SUCCESSOR_CODES))])
     lait, ees = lait[lait["area_code"].isin(areas)], ees[ees["area_code"].isin(areas)]
     frames = [_indicator_values(entry, lait, ees) for entry in mapped]
@@ -538,45 +696,3 @@ def build_dfe_values(indicators: list[dict], council: dict, source_dir: Path) ->
     out["_period"] = out["period"].map(lambda p: parse_period(p).sort_key())
     out = out.sort_values(["indicator_id", "_area", "_period"], kind="stable")
     return out.drop(columns=["_area", "_period"]).reset_index(drop=True)
-
-
-IMPORT_KINDS = ("lait", "lait-metadata", "ees", "population", "neighbours", "tidy")
-
-
-def import_into_project(kind: str, path: Path | str, project: Path | str) -> tuple[Path, int]:
-    """Import one published file into a project's ``data/`` folder.
-
-    ``neighbours`` goes to ``data/neighbours.csv``, ``population`` to
-    ``data/population.csv``, ``lait-metadata`` to ``data/indicators.yml`` (only
-    when there is none yet), the rest to ``data/values/<kind>.csv``.
-
-    Returns
-    -------
-    tuple of (Path, int)
-        The file written and how many rows or entries it holds.
-    """
-    import yaml
-
-    data = Path(project) / "data"
-    writers = {
-        "lait": (import_lait, data / "values" / "lait.csv"),
-        "ees": (import_ees, data / "values" / "ees.csv"),
-        "population": (import_population, data / "population.csv"),
-        "neighbours": (import_neighbours, data / "neighbours.csv"),
-        "tidy": (import_tidy, data / "values" / "tidy.csv"),
-    }
-    if kind == "lait-metadata":
-        out = data / "indicators.yml"
-        if out.exists():
-            raise DataError(f"{out} already exists. Fix: move it aside, then import again")
-        entries = import_lait_metadata(path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(yaml.safe_dump({"indicators": entries}, sort_keys=False), encoding="utf-8")
-        return out, len(entries)
-    if kind not in writers:
-        raise DataError(f"unknown import kind {kind!r}. Fix: use one of {', '.join(IMPORT_KINDS)}")
-    reader, out = writers[kind]
-    frame = reader(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out, index=False)
-    return out, len(frame)

@@ -150,7 +150,7 @@ def _values_files(paths: ProjectPaths, problems: list[Problem]) -> list[Path]:
 
 
 def area_problems(values: pd.DataFrame, council: CouncilConfig) -> list[Problem]:
-    """Warn about area codes that are not the council, a neighbour, the region or England.
+    """Warn about area codes outside the council, its comparator groups, region and England.
 
     Such rows are read but never shown, so the analyst must decide: a typo of a
     code that is known (the message suggests the nearest), a comparator to add
@@ -159,6 +159,9 @@ def area_problems(values: pd.DataFrame, council: CouncilConfig) -> list[Problem]
     """
     known = {council.council.area_code, council.england.area_code, SN_CODE}
     known |= set(council.neighbour_codes)
+    known |= {a.area_code for m in council.neighbour_models for a in m.areas}
+    known |= {c for g in council.comparators.values() for c in g.all_codes}
+    known |= {f"{SN_CODE}:{g}" for g in council.comparators}
     if council.region is not None:
         known.add(council.region.area_code)
     problems = []
@@ -201,8 +204,8 @@ def _area_warning(file: str, line: int, code: str, council: CouncilConfig, tag: 
         f"area {code!r}{hint} is not {council.council.name} ({council.council.area_code}), "
         f"one of its {len(council.neighbours)} statistical neighbours{region} or England "
         f"({council.england.area_code}): its figures are read but shown nowhere",
-        "correct the code if it is a typo; if the area is a comparator, add it to "
-        "neighbours.areas in data/council.yml; otherwise delete its rows",
+        "correct the code if it is a typo; if the area is a comparator, add it to a group "
+        "under comparators: in data/council.yml; otherwise delete its rows",
         severity=WARNING,
         tag=tag,
     )
@@ -303,6 +306,7 @@ def inspect_project(
         problems += commentary_problems(paths.commentary_dir, catalogue)
     breakdowns = _breakdowns(paths, problems)
     ranks = _ranks(paths, catalogue, problems)
+    problems += reference_problems(catalogue, council, sources, paths)
     if any(p.is_error for p in problems) or council is None or catalogue is None:
         return None, problems
     data = ProjectData(
@@ -400,3 +404,41 @@ def check_quarter(data: ProjectData, quarter: str | None, as_of: str | None = No
             f"{period.label} has no council figures{published} in data/values",
             fix,
         )
+
+
+def reference_problems(
+    catalogue: Catalogue | None,
+    council: CouncilConfig | None,
+    sources: dict[str, dict[str, Any]],
+    paths: ProjectPaths,
+) -> list[Problem]:
+    """Check the catalogue's ``comparator`` and ``history_source`` against council.yml and sources.
+
+    An indicator naming a comparator group that council.yml does not define,
+    or a history source that is neither a sources.yml id nor ``own`` /
+    ``published``, is a problem naming indicators.yml and the key.
+    """
+    from analysis.catalogue import HISTORY_SOURCES
+    from analysis.config import NEIGHBOURS_GROUP
+
+    if catalogue is None:
+        return []
+    groups = set(council.comparators) if council is not None else {NEIGHBOURS_GROUP}
+    file, problems = str(paths.catalogue_file), []
+    for ind in catalogue.values():
+        if council is not None and ind.comparator not in groups:
+            problems.append(Problem(
+                file, f"indicator '{ind.id}', comparator",
+                f"comparator group {ind.comparator!r} is not defined in {paths.council_file}",
+                f"use one of {', '.join(sorted(groups))}, or add the group under "
+                "'comparators:' in council.yml",
+            ))  # fmt: skip
+        allowed = (*HISTORY_SOURCES, *sources)
+        if ind.history_source is not None and ind.history_source not in allowed:
+            problems.append(Problem(
+                file, f"indicator '{ind.id}', history_source",
+                f"history source {ind.history_source!r} is not a source in "
+                f"{paths.sources_file}",
+                "use own, published, or a source id from sources.yml",
+            ))  # fmt: skip
+    return problems

@@ -222,7 +222,7 @@ WARNINGS = [
          [f"{EXTRA}:2: warning: [area_code] area 'E06000047' is not Blackpool (E06000009), "
           "one of its 10 statistical neighbours, North West (E12000002) or England "
           "(E92000001)", "(and 1 more caused by this)",
-          "add it to neighbours.areas in data/council.yml",
+          "add it to a group under comparators: in data/council.yml",
           "ok: "], code=0),
     Case("area_typo_of_the_council", lambda r: values(r, row(area_code="E06000090")),
          [f"{EXTRA}:2: warning: [area_code] area 'E06000090' (did you mean E06000009 "

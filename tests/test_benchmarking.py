@@ -208,7 +208,10 @@ def test_init_writes_valid_project(tmp_path, council, code, first, tenth):
     assert len(config.neighbours) == 10
     assert (config.neighbours[0].name, config.neighbours[9].name) == (first, tenth)
     values = pd.read_csv(tmp_path / "data" / "values" / "dfe.csv")
-    expected = {code, "E12000002", "E92000001", *config.neighbour_codes}
+    # both DfE models' neighbours: April 2021 up to 2024-25, May 2025 from 2025-26
+    models = config.comparator("neighbours").all_codes
+    assert set(config.neighbour_codes) < set(models)
+    expected = {code, "E12000002", "E92000001", *models}
     assert set(values["area_code"]) == expected
     assert values.groupby("area_code")["indicator_id"].nunique().min() == 29
     catalogue = yaml.safe_load((tmp_path / "data" / "indicators.yml").read_text())
