@@ -64,7 +64,7 @@ class Browser:
         self._proc.wait(timeout=30)
         os.close(self._write)
         os.close(self._read)
-        self._profile.cleanup()
+        shutil.rmtree(self._profile.name, ignore_errors=True)  # Chromium may still be writing
 
     def _send(self, message: dict) -> None:
         os.write(self._write, json.dumps(message).encode() + b"\0")

@@ -11,6 +11,7 @@ def text_of(page: str) -> str:
     """Page text without tags, entities decoded and whitespace collapsed."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
     text = html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u00a0", " ")
+    text = text.translate(str.maketrans("‘’“”", "''\"\""))  # both engines curl quotes
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pages import main_text, section
+from pages import main_text, section, text_of
 from rendered_quarter import REPO, render_project
 
 from analysis import cli
@@ -51,11 +51,6 @@ def folder(project) -> Path:
 @pytest.fixture(scope="module")
 def pages(folder) -> dict[str, str]:
     return {name: (folder / f"{name}.html").read_text(encoding="utf-8") for name in PAGES}
-
-
-def text_of(page: str) -> str:
-    """Page text without tags, entities decoded and whitespace collapsed."""
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 def test_run_writes_every_page_and_table(folder):

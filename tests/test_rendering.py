@@ -77,7 +77,7 @@ def test_footer_has_the_licence_and_the_sources(rendered_q3, name):
     footer = re.search(r"<footer\b.*?</footer>", read(rendered_q3[1], name), flags=re.S).group(0)
     text = main_text(f"<main>{footer}</main>")
     assert "Open Government Licence v3.0" in text
-    assert "Sources: Blackpool Council, Resilient Communities and Children" in text
+    assert "Sources: Blackpool Council, Resilient Communities" in text
     assert "; Department for Education; Office for National Statistics." in text
 
 
