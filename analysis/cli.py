@@ -184,7 +184,7 @@ def _run_preflight(project: Path | None, quarter: str | None, as_of: str | None)
     if problems:
         show_problems(problems, hint="outturn validate --all")
     check_quarter(data, quarter, as_of)
-    check_report_folder(paths.reports, resolve_quarter(data, quarter).slug)
+    check_report_folder(paths.reports, resolve_quarter(data, quarter, as_of).slug)
     return paths, as_of
 
 

@@ -161,3 +161,48 @@ def group_benchmark_index(
     cols = [*keys, "value", "count", "status", "n", "of", "group", "method"]
     printed = printed.assign(n=np.nan, of=np.nan, group=NEIGHBOURS_GROUP, method="as printed")
     return pd.concat([rest, avg[cols], printed.reindex(columns=cols)], ignore_index=True)
+
+
+def comparator_index(
+    values: pd.DataFrame,
+    comparators: Mapping[str, str],
+    groups: Mapping[str, ComparatorGroup],
+    exclude: str | None = None,
+) -> pd.DataFrame:
+    """Return ``values`` with each indicator's own group average as its ``SN`` rows.
+
+    Every indicator is compared with one group (the catalogue's ``comparator``,
+    default the DfE neighbours), so its group's average takes the one place a
+    neighbour average has (area ``SN``), with ``n`` (councils with a figure),
+    ``of`` (the group's size that year), ``group`` and ``method``. A neighbour
+    average printed in a paper (area ``SN``) is kept, marked ``as printed``,
+    only for an indicator compared with the DfE neighbours and only where they
+    have no figure for the period.
+    """
+    from analysis.loading import SN_CODE
+
+    avg = indicator_averages(values, comparators, groups, exclude)
+    avg = avg.assign(area_code=SN_CODE, count=np.nan, status="")
+    keys = ["indicator_id", "area_code", "period"]
+    cols = [*keys, "value", "count", "status", "n", "of", "group", "method"]
+    printed = values[(values["area_code"] == SN_CODE) & values["value"].notna()]
+    own_group = printed["indicator_id"].map(dict(comparators)).fillna(NEIGHBOURS_GROUP)
+    printed = printed[own_group == NEIGHBOURS_GROUP]
+    printed = printed.merge(avg[keys], on=keys, how="left", indicator=True)
+    printed = printed[printed["_merge"] == "left_only"].drop(columns="_merge")
+    printed = printed.assign(n=np.nan, of=np.nan, group=NEIGHBOURS_GROUP, method="as printed")
+    rest = values[values["area_code"] != SN_CODE]
+    return pd.concat([rest, avg[cols], printed.reindex(columns=cols)], ignore_index=True)
+
+
+def group_label(group: ComparatorGroup) -> str:
+    """How a sentence names a group's average: the statistical-neighbour average, or by name."""
+    if group.id == NEIGHBOURS_GROUP:
+        return "the statistical-neighbour average"
+    return f"the {group.name} average"
+
+
+def series_name(group: ComparatorGroup) -> str:
+    """How a chart's key names a group's average (``Statistical neighbours (mean)``)."""
+    name = "Statistical neighbours" if group.id == NEIGHBOURS_GROUP else group.name
+    return f"{name} ({group.average})"

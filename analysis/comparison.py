@@ -13,6 +13,7 @@ from analysis.config import DEFAULT_EXCEPTION_RULE
 from analysis.loading import SN_CODE
 from analysis.periods import Period, last_year_end, same_period_last_year
 from analysis.series import (
+    NON_ADDITIVE_UNITS,
     Observation,
     SeriesIndex,
     current_observation,
@@ -110,6 +111,10 @@ def year_end_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) 
     if ind.year_end_rule == "same_point":
         b = _from_obs(value_at(index, ind, area, same_period_last_year(p)))
         return replace(b, note="same point last year (year to date)")
+    if ind.year_end_rule == "average_per_period" and ind.unit in NON_ADDITIVE_UNITS:
+        found = value_at(index, ind, area, last_year_end(p))  # a share: the year's own figure
+        how = f" ({found.derived})" if found is not None and found.derived else ""
+        return replace(_from_obs(found), note=f"last year's figure{how}")
     if ind.year_end_rule == "average_per_period":
         b = _from_obs(value_at(index, ind, area, last_year_end(p)), scale=p.per_year)
         return replace(b, note=f"average per {p.freq} last year")
@@ -166,6 +171,24 @@ def _judged_like_for_like(ind: Indicator, p: Period, found: dict[str, Baseline])
     return found
 
 
+def group_baseline(obs: Observation | None, group: str = "") -> Baseline:
+    """Return the comparator group's average, naming the group and how many councils had a figure.
+
+    When fewer than half of the group's councils had a figure, the average is
+    shown but not judged: it stands for too few of them.
+    """
+    base = _value_only(obs)
+    if not base.period or obs is None or math.isnan(obs.of):
+        return replace(base, note=f"{group}, as printed" if group and base.period else group)
+    n, of = int(obs.n), int(obs.of)
+    note = f"{group + ': ' if group else ''}{n} of {of} councils had a figure"
+    if n * 2 < of:
+        return _not_comparable(
+            replace(base, note=note), f"not comparable: only {n} of {of} councils had a figure"
+        )
+    return replace(base, note=note)
+
+
 def baselines(
     index: SeriesIndex,
     ind: Indicator,
@@ -173,11 +196,14 @@ def baselines(
     england: str,
     current: Observation,
     reporting: Period,
+    group: str = "",
 ) -> dict[str, Baseline]:
     """Every comparison's baseline for one indicator's current figure.
 
-    Baselines across a recorded series break, and other areas' figures for a
-    count, are returned with ``comparable`` False: shown, not judged.
+    Baselines across a recorded series break, other areas' figures for a count,
+    and a comparator group's average that fewer than half its councils had a
+    figure for, are returned with ``comparable`` False: shown, not judged.
+    ``group`` names the indicator's comparator group in the notes.
     """
     p = current.period
     prev = p.shift(-1) if p.freq == "year" else reporting.shift(-1)
@@ -198,7 +224,9 @@ def baselines(
             "previous_year_end": year_end_baseline(index, ind, council, p),
             "target": target_baseline(index, ind, council, p),
             "england": _value_only(latest_on_or_before(index, ind.id, england, p)),
-            "statistical_neighbours": _value_only(latest_on_or_before(index, ind.id, SN_CODE, p)),
+            "statistical_neighbours": group_baseline(
+                latest_on_or_before(index, ind.id, SN_CODE, p), group
+            ),
         },
     )
 
@@ -313,6 +341,7 @@ def compare_indicator(
     current: Observation,
     quarter: Period,
     tolerance: float | Tolerance = 0.0,
+    group: str = "",
 ) -> list[dict]:
     """Compare one indicator's current figure with every baseline, in :data:`COMPARISONS` order.
 
@@ -320,7 +349,7 @@ def compare_indicator(
     ``change``, ``direction``, ``judgement``, ``note`` (how a baseline was
     chosen), ``basis`` and ``comparable`` (see :func:`compare_one`).
     """
-    found = baselines(index, ind, council, england, current, quarter)
+    found = baselines(index, ind, council, england, current, quarter, group)
     rows = []
     for comp in COMPARISONS:
         fields = compare_one(ind, current, found[comp], tolerance)

@@ -154,6 +154,7 @@ class CouncilConfig:
     suppress_below: int = 5
     tolerance: Tolerance = NO_TOLERANCE
     draft_commentary: str = "below"  # below | replace | off: the generated draft's place
+    quarter: str | None = None  # report.quarter: the quarter to report when none is asked for
     extra: dict[str, Any] = field(default_factory=dict)
     comparators: dict[str, ComparatorGroup] = field(default_factory=dict)
     neighbour_models: tuple[GroupModel, ...] = ()
@@ -272,7 +273,28 @@ def _report(keys: KeyReader, raw: dict) -> dict[str, Any]:
         "draft_commentary": keys.choice(
             report, ("report", "draft_commentary"), DRAFT_MODES, "below"
         ),
+        "quarter": _quarter(keys, report),
     }
+
+
+def _quarter(keys: KeyReader, report: dict) -> str | None:
+    """``report.quarter``: the quarter every run reports unless --quarter says otherwise."""
+    from analysis.periods import PeriodError, parse_period
+
+    path = ("report", "quarter")
+    value = keys.get(report, path, "text", None, "write a quarter such as '2017-18 Q3'")
+    if not value:
+        return None
+    try:
+        period = parse_period(str(value))
+    except PeriodError as exc:
+        keys.problem(path, str(exc), "write a quarter such as '2017-18 Q3', or leave it out")
+        return None
+    if period.freq != "quarter":
+        keys.problem(path, f"{value!r} is a {period.freq}, not a quarter",
+                     "write a quarter such as '2017-18 Q3', or leave it out")  # fmt: skip
+        return None
+    return period.label
 
 
 DRAFT_MODES = ("below", "replace", "off")

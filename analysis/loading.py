@@ -402,6 +402,92 @@ def select_vintage(values: pd.DataFrame, as_of: str | None = None) -> pd.DataFra
     return latest.reset_index(drop=True)
 
 
+SOURCE_KINDS = ("own", "published")
+"""A source is the council's own figures, or figures others published (DfE, ONS)."""
+
+
+def source_kinds(sources: dict[str, dict], council_name: str) -> dict[str, str]:
+    """Each source's kind: its ``kind:`` in sources.yml, else ``own`` when the council publishes it.
+
+    A source with no publisher (as ``outturn import`` writes for a council's
+    own file) or whose publisher names the council is the council's own.
+    """
+    kinds = {}
+    for sid, spec in sources.items():
+        kind = str(spec.get("kind") or "")
+        if kind not in SOURCE_KINDS:
+            publisher = str(spec.get("publisher") or "")
+            kind = (
+                "own" if not publisher or council_name.lower() in publisher.lower() else "published"
+            )
+        kinds[sid] = kind
+    return kinds
+
+
+def _preference(history_source: str | None) -> list[str]:
+    """Return the order in which sources (kinds or ids) supply an indicator's own history."""
+    if history_source == "published":
+        return ["published", "own"]
+    if history_source in (None, "own"):
+        return ["own", "published"]
+    return [history_source, "own", "published"]
+
+
+def select_figures(
+    values: pd.DataFrame,
+    as_of: str | None,
+    council: str,
+    history_sources: dict[str, str | None],
+    kinds: dict[str, str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One figure per (indicator, area, period), the council's own history from one source.
+
+    Other areas take their latest vintage (:func:`select_vintage`). For the
+    council, an indicator's ``history_source`` (default: the council's own
+    figures where it has any for the period, else the published ones) picks
+    the source; within it, the latest vintage. Returns the figures and the
+    council's periods where another source published a different figure
+    (``indicator_id, period, value, source, other_value, other_source``).
+    """
+    frame = values if not as_of else values[values["vintage"] <= as_of]
+    own = frame["area_code"] == council
+    others = select_vintage(frame[~own])
+    mine = (
+        frame[own]
+        .sort_values(["vintage", "line"], kind="stable")
+        .assign(_kind=lambda f: f["source"].map(kinds).fillna("own"))
+    )
+    chosen, differ = [], []
+    for (ind, _period), rows in mine.groupby(["indicator_id", "period"], sort=False):
+        pick = _pick(rows, _preference(history_sources.get(ind)))
+        chosen.append(pick.name)
+        differ += _differences(rows, pick)
+    picked = pd.concat([others, mine.loc[chosen].drop(columns="_kind")], ignore_index=True)
+    columns = ["indicator_id", "period", "value", "source", "other_value", "other_source"]
+    return picked.reset_index(drop=True), pd.DataFrame(differ, columns=columns)
+
+
+def _pick(rows: pd.DataFrame, order: list[str]) -> pd.Series:
+    for wanted in order:
+        found = rows[(rows["_kind"] == wanted) | (rows["source"] == wanted)]
+        if len(found):
+            return found.iloc[-1]
+    return rows.iloc[-1]
+
+
+def _differences(rows: pd.DataFrame, pick: pd.Series) -> list[tuple]:
+    """Return the latest figure of each other source, where it is not the one chosen."""
+    out = []
+    for source, part in rows.groupby("source", sort=False):
+        other = part.iloc[-1]
+        if source == pick["source"] or pd.isna(other["value"]) or pd.isna(pick["value"]):
+            continue
+        if round(float(other["value"]), 1) != round(float(pick["value"]), 1):
+            out.append((pick["indicator_id"], pick["period"], float(pick["value"]),
+                        pick["source"], float(other["value"]), source))  # fmt: skip
+    return out
+
+
 def revisions(values: pd.DataFrame) -> pd.DataFrame:
     """Figures published more than once with a different value: earlier and latest side by side."""
     cols = ["indicator_id", "area_code", "period"]

@@ -8,11 +8,19 @@ from dataclasses import replace as dataclass_replace
 import pandas as pd
 
 from analysis.catalogue import Indicator
+from analysis.comparators import comparator_index
 from analysis.errors import PeriodError
-from analysis.loading import Commentary, read_commentary, revisions, select_vintage
+from analysis.loading import (
+    Commentary,
+    read_commentary,
+    revisions,
+    select_figures,
+    select_vintage,
+    source_kinds,
+)
 from analysis.periods import Period, parse_period
 from analysis.results import Context, IndicatorResult, build_results, scorecard_frame
-from analysis.series import SeriesIndex, benchmark_index, period_of
+from analysis.series import SeriesIndex, period_of
 from analysis.validation import ProjectData
 
 
@@ -105,10 +113,65 @@ def latest_quarter(data: ProjectData) -> Period:
     return Period(latest.fy, "quarter", 4) if latest.freq == "year" else latest.quarter()
 
 
-def resolve_quarter(data: ProjectData, quarter: str | None) -> Period:
-    """Return the quarter asked for (checked), or the latest in the data."""
+def quarter_coverage(data: ProjectData, as_of: str | None = None) -> dict[Period, int]:
+    """How many indicators have a figure to report in each quarter that has any, latest first."""
+    from analysis.series import current_observation
+
+    council = data.council.council.area_code
+    values = select_vintage(data.values, as_of)
+    index = SeriesIndex(values[values["area_code"] == council])
+    latest, found = latest_quarter(data), {}
+    first = min(council_periods(data), key=lambda p: p.end_ordinal)
+    q = latest
+    while q.end_ordinal >= first.end_ordinal:
+        n = sum(current_observation(index, ind, council, q) is not None
+                for ind in data.catalogue.values())  # fmt: skip
+        if n:
+            found[q] = n
+        q = q.shift(-1)
+    return found
+
+
+def choose_quarter(data: ProjectData, as_of: str | None = None) -> tuple[Period, str]:
+    """Return the quarter to report when none is asked for, and why it was chosen.
+
+    ``report.quarter`` in council.yml fixes it. Otherwise it is the latest
+    quarter in which most of the indicators with any figure have one to report:
+    a quarter in which only a few monthly series have moved on is not yet whole.
+    """
+    fixed = data.council.quarter
+    if fixed:
+        return parse_period(fixed), f"{fixed}: report.quarter in council.yml"
+    coverage = quarter_coverage(data, as_of)
+    if not coverage:
+        raise PeriodError("no council figures in data/values; nothing to report")
+    counted = {ind for ind in data.catalogue}  # the indicators that could be reported
+    with_any = sum(1 for ind in counted if _has_figures(data, ind))
+    chosen = next((q for q, n in coverage.items() if n * 2 > with_any), next(iter(coverage)))
+    why = (
+        f"{chosen.label}: the latest quarter in which most indicators have a figure "
+        f"({coverage[chosen]} of {with_any})"
+    )
+    later = [
+        f"{q.label} has {n}" for q, n in coverage.items() if q.end_ordinal > chosen.end_ordinal
+    ]
+    if later:
+        why += f"; {', '.join(later[:2])}, too few to report yet (give --quarter to report it)"
+    return chosen, why
+
+
+def _has_figures(data: ProjectData, indicator_id: str) -> bool:
+    own = data.values
+    mask = (own["area_code"] == data.council.council.area_code) & (
+        own["indicator_id"] == indicator_id
+    )
+    return bool(mask.any())
+
+
+def resolve_quarter(data: ProjectData, quarter: str | None, as_of: str | None = None) -> Period:
+    """Return the quarter asked for (checked), else the one :func:`choose_quarter` picks."""
     if not quarter:
-        return latest_quarter(data)
+        return choose_quarter(data, as_of)[0]
     period = parse_period(quarter)
     if period.freq != "quarter":
         raise PeriodError(
@@ -124,11 +187,16 @@ def build_pack(
     if as_of:
         data = dataclass_replace(data, catalogue=data.catalogue.as_of(as_of))
     council = data.council
-    values = select_vintage(data.values, as_of)
-    values = benchmark_index(values, council.neighbour_codes, council.neighbour_average)
+    kinds = source_kinds(data.sources, council.council.name)
+    history = {i: ind.history_source for i, ind in data.catalogue.items()}
+    values, other_sources = select_figures(
+        data.values, as_of, council.council.area_code, history, kinds
+    )
+    comparators = {i: ind.comparator for i, ind in data.catalogue.items()}
+    values = comparator_index(values, comparators, council.comparators, council.council.area_code)
     index = SeriesIndex(values)
     commentary, _ = read_commentary(data.paths.commentary_dir / quarter.slug, data.catalogue)
-    ctx = Context(index, council, quarter, data.ranks, commentary)
+    ctx = Context(index, council, quarter, data.ranks, commentary, other_sources, data.sources)
     results = build_results(ctx, list(data.catalogue.values()))
     return Pack(data, quarter, values, index, results, commentary, as_of, published)
 

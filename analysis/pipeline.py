@@ -16,7 +16,7 @@ from analysis.comparison import SCORECARD_COLUMNS
 from analysis.config import ProjectPaths
 from analysis.errors import OutturnError
 from analysis.outputs import normalise_notebook, write_csv, write_xlsx
-from analysis.pack import Pack, build_pack, resolve_quarter
+from analysis.pack import Pack, build_pack, choose_quarter, resolve_quarter
 from analysis.rendering import choose_engine, render_home, render_python, render_quarto
 from analysis.results import SIGNAL_COLUMNS, forecast_items
 from analysis.site import Page, Site, check_twins, footer_lines, read_config, read_pages
@@ -188,7 +188,11 @@ def run_quarter(
         from analysis.disclosure import published_data
 
         data = published_data(data)
-    period = resolve_quarter(data, quarter)
+    if quarter:
+        period = resolve_quarter(data, quarter)
+    else:
+        period, why = choose_quarter(data, as_of)
+        progress(f"quarter {why}")
     pack = build_pack(data, period, as_of, published)
     site = site_for(paths, pack)
     timings["validate_and_compute"] = time.perf_counter() - t0

@@ -54,7 +54,8 @@ def open_pack(
         from analysis.disclosure import published_data
 
         data = published_data(data)
-    return build_pack(data, resolve_quarter(data, quarter or None), as_of or None, published)
+    period = resolve_quarter(data, quarter or None, as_of or None)
+    return build_pack(data, period, as_of or None, published)
 
 
 def _cached_pack(pack_file: str | None, quarter: str | None, published: bool) -> Pack | None:
@@ -266,8 +267,8 @@ def draft_commentary(pack: Pack, item: IndicatorResult) -> Paragraph | None:
 
 
 def data_notes(item: IndicatorResult) -> Bullets | None:
-    """Return notes about the data (denominator revisions, definitions), or None."""
-    notes = tuple(item.indicator.notes)
+    """Return notes about the data (definitions, revisions, other sources' figures), or None."""
+    notes = (*item.indicator.notes, *item.notes)
     return Bullets(notes) if notes else None
 
 
@@ -282,6 +283,19 @@ def table(frame: pd.DataFrame, caption: str = "", row_header: str | None = None)
 def neighbour_list(pack: Pack) -> list:
     """Which statistical neighbours, from which model, and how their average is taken."""
     return [Paragraph(words.neighbour_source(pack)), tables.neighbour_table(pack)]
+
+
+def comparator_groups(pack: Pack) -> list:
+    """Which group each indicator is compared with, its councils and how they are averaged."""
+    return [
+        Paragraph(
+            "Each indicator is compared with one group of councils: its statistical neighbours "
+            "unless the catalogue names another group (comparator: in indicators.yml). Each "
+            "comparison says how many of the group's councils had a figure; when fewer than "
+            "half did, the comparison is shown but not judged."
+        ),
+        tables.comparator_groups_table(pack),
+    ]
 
 
 def neighbour_years(pack: Pack) -> list:

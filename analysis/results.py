@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.catalogue import Indicator, Target
+from analysis.comparators import group_label, series_name
 from analysis.comparison import (
     COMPARISONS,
     RULE_TEXT,
@@ -21,7 +22,7 @@ from analysis.comparison import (
     compare_indicator,
     exception_reasons,
 )
-from analysis.config import CouncilConfig
+from analysis.config import ComparatorGroup, CouncilConfig
 from analysis.importing import ENGLAND
 from analysis.loading import SN_CODE, Commentary
 from analysis.periods import Period, parse_period
@@ -99,6 +100,10 @@ class IndicatorResult:
     history: tuple[tuple[Period, Observation | None], ...] = ()
     chart: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     band: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    group: ComparatorGroup | None = None
+    group_rank: dict | None = None
+    notes: tuple[str, ...] = ()
+    """About the figures shown: how a period's figure was made, what another source published."""
 
     @property
     def id(self) -> str:
@@ -208,6 +213,11 @@ def spc_reading(ind: Indicator, series: pd.Series, target: float | None) -> SPCR
     frame = xmr(
         series.to_numpy(), labels, improvement=improvement(ind), target=target, rebase=rebase
     )
+    bounds = ind.value_bounds
+    if bounds is not None:  # limits past a unit's bounds (a percentage over 100) mean nothing
+        for column in ("lpl", "upl", "lower_two_sigma", "upper_two_sigma"):
+            if column in frame:
+                frame[column] = frame[column].clip(*bounds)
     found = variation(frame)
     period = found.get("period")
     return SPCReading(
@@ -264,16 +274,20 @@ def england_anchor(
 
 
 def crossing_benchmark(
-    index: SeriesIndex, ind: Indicator, target: float | None, until: Period
+    index: SeriesIndex,
+    ind: Indicator,
+    target: float | None,
+    until: Period,
+    label: str = "the statistical-neighbour average",
 ) -> tuple[float, str] | None:
-    """Say what the trend must reach: the year's numeric target, else the neighbours' average."""
+    """Say what the trend must reach: the year's numeric target, else its group's average."""
     if target is not None:
         return float(target), f"the {until.year().label} target"
     bench = benchmark_series(index, ind, SN_CODE, until=until)
     if bench.empty:
         return None
     latest = float(bench.iloc[-1])
-    return latest, f"the statistical-neighbour average ({latest:,.1f} in {bench.index[-1].label})"
+    return latest, f"{label} ({latest:,.1f} in {bench.index[-1].label})"
 
 
 def crossing_for(
@@ -282,14 +296,15 @@ def crossing_for(
     series: pd.Series,
     target: float | None = None,
     anchor: pd.Series | None = None,
+    label: str = "the statistical-neighbour average",
 ):
-    """When the council's trend (pulled toward ``anchor``) reaches its target or its neighbours."""
+    """When the council's trend (pulled toward ``anchor``) reaches its target or its group."""
     from analysis.forecasting import forecast_crossing
 
     observed = series.dropna()
     if ind.better is None or observed.empty:
         return None
-    found = crossing_benchmark(index, ind, target, series.index[-1])
+    found = crossing_benchmark(index, ind, target, series.index[-1], label)
     if found is None:
         return None
     return forecast_crossing(
@@ -303,6 +318,7 @@ def crossing_for(
         benchmark_name=found[1],
         anchor=anchor,
         anchor_name="England",
+        bounds=ind.value_bounds,
     )
 
 
@@ -359,6 +375,7 @@ def year_end_for(
             level=LEVEL,
             anchor=anchor,
             anchor_name="England",
+            bounds=ind.value_bounds,
         )
     except Exception:  # noqa: BLE001 - a projection that cannot be made is simply absent
         return None
@@ -378,6 +395,7 @@ def forecast_for(ind: Indicator, series: pd.Series, anchor: pd.Series | None):
         breaks=[b.period for b in ind.breaks],
         anchor=anchor,
         anchor_name="England",
+        bounds=ind.value_bounds,
     )
 
 
@@ -411,12 +429,19 @@ def history_cells(
 
 
 def chart_series(
-    index: SeriesIndex, ind: Indicator, council: CouncilConfig, until: Period
+    index: SeriesIndex,
+    ind: Indicator,
+    council: CouncilConfig,
+    until: Period,
+    group: ComparatorGroup | None = None,
 ) -> pd.DataFrame:
-    """Council, statistical-neighbour average and England series for one indicator, tidy."""
+    """Council, its comparator group's average and England, one indicator, tidy."""
+    average = (
+        series_name(group) if group else f"Statistical neighbours ({council.neighbour_average})"
+    )
     named = [
         (council.council.area_code, council.council.name),
-        (SN_CODE, f"Statistical neighbours ({council.neighbour_average})"),
+        (SN_CODE, average),
         (council.england.area_code, "England"),
     ]
     parts = [history(index, ind, code, until=until).assign(series=name) for code, name in named]
@@ -427,24 +452,68 @@ def chart_series(
     return pd.concat(parts, ignore_index=True)[cols]
 
 
-def neighbour_band(
-    index: SeriesIndex, ind: Indicator, codes: Sequence[str], until: Period
-) -> pd.DataFrame:
-    """Lowest and highest statistical neighbour per period, and how many had a figure.
+def _members(group: ComparatorGroup | None, codes: Sequence[str], fy: int, own: str) -> list[str]:
+    found = group.codes_for(fy) if group is not None else list(codes)
+    return [c for c in found if c != own]
 
-    Columns: date, period, low, high, n. Periods where fewer than two
-    neighbours have a figure are left out (a range of one is not a range).
+
+def neighbour_band(
+    index: SeriesIndex,
+    ind: Indicator,
+    codes: Sequence[str],
+    until: Period,
+    group: ComparatorGroup | None = None,
+    own: str = "",
+) -> pd.DataFrame:
+    """Lowest and highest council of the comparator group per period, and how many had a figure.
+
+    The group's list in force for each period's year is used (the DfE model of
+    that year); ``codes`` is the list when no group is given. Columns: date,
+    period, low, high, n. Periods where fewer than two councils have a figure
+    are left out (a range of one is not a range).
     """
-    parts = [history(index, ind, code, until=until) for code in codes]
+    every = set(group.all_codes) if group is not None else set(codes)
+    parts = [history(index, ind, code, until=until).assign(area=code) for code in every]
     parts = [p for p in parts if not p.empty]
     cols = ["date", "period", "low", "high", "n"]
     if not parts:
         return pd.DataFrame(columns=cols)
     frame = pd.concat(parts, ignore_index=True).dropna(subset=["value"])
+    keep = [
+        area in _members(group, codes, parse_period(p).fy, own)
+        for area, p in zip(frame["area"], frame["period"], strict=True)
+    ]
+    frame = frame[keep]
     out = frame.groupby(["date", "period"], as_index=False)["value"].agg(
         low="min", high="max", n="count"
     )
     return out[out["n"] >= 2].sort_values("date").reset_index(drop=True)[cols]
+
+
+def group_rank(
+    index: SeriesIndex, ind: Indicator, group: ComparatorGroup | None, own: str, until: Period
+) -> dict | None:
+    """Return the council's rank among its group (1 = best) in the latest period both have.
+
+    The period is the latest up to ``until`` in which the council and at least
+    half of the group's councils have a figure; ties share a rank. None for a
+    context measure, a count (it grows with the area) or without such a period.
+    """
+    if group is None or ind.better is None or ind.unit == "count":
+        return None
+    own_obs = index.observations(ind.id, own)
+    for p in sorted(own_obs, key=lambda q: q.end_ordinal, reverse=True):
+        if p.end_ordinal > until.end_ordinal or own_obs[p].missing:
+            continue
+        members = _members(group, (), p.fy, own)
+        found = [index.observations(ind.id, c).get(p) for c in members]
+        figures = [o.value for o in found if o is not None and not o.missing]
+        if len(figures) * 2 < len(members) or not figures:
+            continue
+        mine = own_obs[p].value
+        better = sum(1 for v in figures if (v > mine if ind.better == "high" else v < mine))
+        return {"rank": better + 1, "of": len(figures) + 1, "period": p.label, "group": group.name}
+    return None
 
 
 def national_rank(
@@ -478,6 +547,38 @@ def national_rank(
     }
 
 
+def figure_notes(
+    ind: Indicator,
+    history: Sequence[tuple[Period, Observation | None]],
+    other_sources: pd.DataFrame,
+    sources: Mapping[str, dict],
+) -> tuple[str, ...]:
+    """Return notes on the history table's figures: derived ones, and other sources' figures."""
+    from analysis.formatting import format_value
+
+    notes = [
+        f"{p.label}: no figure was published for the {('year' if p.freq == 'year' else p.freq)}; "
+        f"the one shown is the {obs.derived}."
+        for p, obs in history
+        if obs is not None and obs.derived
+    ]
+    if other_sources.empty:
+        return tuple(notes)
+    shown = {p.label for p, _ in history}
+    rows = other_sources[
+        (other_sources["indicator_id"] == ind.id) & other_sources["period"].isin(shown)
+    ]
+    for row in rows.itertuples(index=False):
+        other = sources.get(row.other_source, {})
+        mine = sources.get(row.source, {})
+        who = other.get("publisher") or other.get("title") or row.other_source
+        notes.append(
+            f"{who} published {format_value(row.other_value, ind)} for {row.period}; the figure "
+            f"shown, {format_value(row.value, ind)}, is from {mine.get('title') or row.source}."
+        )
+    return tuple(notes)
+
+
 # --- building every result -----------------------------------------------------------------
 
 
@@ -490,20 +591,25 @@ class Context:
     quarter: Period
     ranks: pd.DataFrame
     commentary: Mapping[str, Commentary]
+    other_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sources: Mapping[str, dict] = field(default_factory=dict)
 
 
 def _unreported(ctx: Context, ind: Indicator) -> IndicatorResult:
     code = ctx.council.council.area_code
+    group = ctx.council.comparator(ind.comparator)
     return IndicatorResult(
         ind,
         ctx.quarter,
         None,
         ind.target_for(ctx.quarter),
         commentary=ctx.commentary.get(ind.id),
-        history=history_cells(ctx.index, ind, code, ctx.quarter),
+        history=(history := history_cells(ctx.index, ind, code, ctx.quarter)),
+        notes=figure_notes(ind, history, ctx.other_sources, ctx.sources),
         rank=national_rank(ctx.ranks, ind.id, code, ctx.quarter),
-        chart=chart_series(ctx.index, ind, ctx.council, ctx.quarter),
-        band=neighbour_band(ctx.index, ind, ctx.council.neighbour_codes, ctx.quarter),
+        chart=chart_series(ctx.index, ind, ctx.council, ctx.quarter, group),
+        band=neighbour_band(ctx.index, ind, (), ctx.quarter, group, code),
+        group=group,
     )
 
 
@@ -515,8 +621,16 @@ def build_result(ctx: Context, ind: Indicator) -> IndicatorResult:
     if current is None:
         return _unreported(ctx, ind)
     target = ind.target_for(ctx.quarter)
+    group = council.comparator(ind.comparator)
     rows = compare_indicator(
-        ctx.index, ind, code, council.england.area_code, current, ctx.quarter, council.tolerance
+        ctx.index,
+        ind,
+        code,
+        council.england.area_code,
+        current,
+        ctx.quarter,
+        council.tolerance,
+        group.name,
     )
     end = analysis_period(ind, current)
     series = analysis_series(ctx.index, ind, code, end)
@@ -534,16 +648,19 @@ def build_result(ctx: Context, ind: Indicator) -> IndicatorResult:
         series=series,
         spc=spc,
         forecast=forecast_for(ind, series, anchor),
-        crossing=crossing_for(ctx.index, ind, series, numeric_target, anchor)
+        crossing=crossing_for(ctx.index, ind, series, numeric_target, anchor, group_label(group))
         if len(series)
         else None,
         year_end=year_end_for(ctx.index, ind, code, series, numeric_target, anchor),
         rank=national_rank(ctx.ranks, ind.id, code, ctx.quarter),
         reasons=tuple(reasons),
         commentary=commentary,
-        history=history_cells(ctx.index, ind, code, ctx.quarter),
-        chart=chart_series(ctx.index, ind, council, ctx.quarter),
-        band=neighbour_band(ctx.index, ind, council.neighbour_codes, ctx.quarter),
+        history=(history := history_cells(ctx.index, ind, code, ctx.quarter)),
+        notes=figure_notes(ind, history, ctx.other_sources, ctx.sources),
+        chart=chart_series(ctx.index, ind, council, ctx.quarter, group),
+        band=neighbour_band(ctx.index, ind, (), ctx.quarter, group, code),
+        group=group,
+        group_rank=group_rank(ctx.index, ind, group, code, ctx.quarter),
     )
 
 

@@ -30,6 +30,9 @@ class Observation:
     value: float
     count: float = float("nan")
     status: str = ""
+    n: float = float("nan")  # a group average: how many of the group had a figure ...
+    of: float = float("nan")  # ... out of how many councils in the group that year
+    derived: str = ""  # how a figure was made from finer periods ("mean of 4 quarters")
 
     @property
     def missing(self) -> bool:
@@ -42,11 +45,15 @@ class SeriesIndex:
 
     def __init__(self, values: pd.DataFrame):
         self._obs: dict[tuple[str, str], dict[Period, Observation]] = {}
-        cols = ["indicator_id", "area_code", "period", "value", "count", "status"]
-        for ind, area, label, value, count, status in values[cols].itertuples(index=False):
+        frame = values.assign(
+            n=values["n"] if "n" in values else np.nan,
+            of=values["of"] if "of" in values else np.nan,
+        )
+        cols = ["indicator_id", "area_code", "period", "value", "count", "status", "n", "of"]
+        for ind, area, label, value, count, status, n, of in frame[cols].itertuples(index=False):
             p = period_of(label)
             self._obs.setdefault((ind, area), {})[p] = Observation(
-                p, float(value), float(count), str(status or "")
+                p, float(value), float(count), str(status or ""), float(n), float(of)
             )
 
     def observations(self, indicator_id: str, area: str) -> dict[Period, Observation]:
@@ -63,9 +70,14 @@ def value_at(
 ) -> Observation | None:
     """Return the value for ``period``, recorded for it or derived from finer periods.
 
-    A quarter or year of a snapshot, rolling or year-to-date measure takes the
-    value at its last month (or quarter); a flow adds up its parts when all
-    are present. Returns ``None`` when nothing fits.
+    A figure published for the period itself always comes first. Otherwise a
+    quarter or year of a snapshot, rolling or year-to-date measure takes the
+    value at its last month (or quarter); a flow of a count or a rate per
+    10,000 adds up its parts when all are present; a percentage or score of the
+    period's own cases is never added up: it is the count-weighted mean of its
+    parts where every part has its count, else their plain mean (see
+    :func:`combine_parts`). ``Observation.derived`` says how. Returns ``None``
+    when nothing fits.
     """
     obs = index.observations(indicator.id, area)
     if period in obs:
@@ -88,9 +100,36 @@ def value_at(
         found = [obs.get(m) for m in period.months()]
     if not found or not all(found):
         return None
-    total = sum(f.value for f in found)
-    count = sum(f.count for f in found)
-    return Observation(period, total, count, "")
+    return combine_parts(period, found, indicator.unit)
+
+
+NON_ADDITIVE_UNITS = ("percent", "score")
+"""Units whose figures for parts of a period are never added up (a share, a score)."""
+
+
+def combine_parts(period: Period, parts: list[Observation], unit: str) -> Observation:
+    """Return a period's figure from all its parts: their sum, or for a share their weighted mean.
+
+    A count or a rate per 10,000 of a flow adds up (each part is a number, or a
+    number per the same population). A percentage of the period's own cases is
+    the parts' count-weighted mean (their numbers over their cases) where every
+    part has its number, else their plain mean.
+    """
+    kind = {"month": "months", "quarter": "quarters"}[parts[0].period.freq]
+    count = sum(f.count for f in parts)
+    if unit not in NON_ADDITIVE_UNITS:
+        return Observation(
+            period, sum(f.value for f in parts), count, "", derived=f"sum of {len(parts)} {kind}"
+        )
+    values = np.array([f.value for f in parts])
+    counts = np.array([f.count for f in parts])
+    weighted = unit == "percent" and not np.isnan(counts).any() and (values > 0).all()
+    if weighted:
+        cases = counts * 100 / values
+        return Observation(period, float(counts.sum() / cases.sum() * 100), count, "",
+                           derived=f"count-weighted mean of {len(parts)} {kind}")  # fmt: skip
+    how = f"mean of {len(parts)} {kind}" + ("" if unit == "score" else " (no counts published)")
+    return Observation(period, float(values.mean()), float("nan"), "", derived=how)
 
 
 def latest_on_or_before(

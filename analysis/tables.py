@@ -442,3 +442,38 @@ def neighbour_years(pack: Pack) -> tuple[pd.DataFrame, str]:
         else ""
     )
     return pd.DataFrame(rows), note
+
+
+def comparator_groups_table(pack: Pack) -> Table:
+    """Each comparator group the report compares with: its councils, average and indicators."""
+    rows = []
+    for group in pack.data.council.comparators.values():
+        used = [r.indicator.short_title for r in pack.results.values()
+                if r.reported and r.group is not None and r.group.id == group.id]  # fmt: skip
+        if not used:
+            continue
+        years = (
+            ", ".join(f"{m.name} ({_model_years(m)})" for m in group.models)
+            or f"{len(group.areas)} councils"
+        )
+        rows.append(
+            {
+                "Group": "Statistical neighbours" if group.id == "neighbours" else group.name,
+                "Councils": years,
+                "Average": group.average,
+                "Indicators this quarter": "; ".join(used),
+            }
+        )
+    return Table(pd.DataFrame(rows), "Comparator groups", row_header="Group")
+
+
+def _model_years(model) -> str:  # noqa: ANN001 - a config.GroupModel
+    from analysis.periods import Period
+
+    first = Period(model.first_year, "year").label if model.first_year else "any year"
+    last = Period(model.last_year, "year").label if model.last_year else "on"
+    return (
+        f"{len(model.areas)} councils, {first} to {last}"
+        if model.first_year or model.last_year
+        else f"{len(model.areas)} councils"
+    )

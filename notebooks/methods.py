@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -48,6 +53,7 @@ show(report.page_title(pack, "methods and sources"))
 
 # %%
 show(report.neighbour_list(pack))
+show(report.comparator_groups(pack))
 
 # %% [markdown]
 # DfE revises its statistical-neighbour model from time to time. The table says which list

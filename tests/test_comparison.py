@@ -495,12 +495,15 @@ def test_000_cp_second_plan_vs_eoy_is_same_as_published():
     assert (row["direction"], row["judgement"]) == ("same", "same")
 
 
-def test_000_cp_second_plan_vs_eoy_latest_vintage_uses_dfe_revision(packs):
-    # With the latest vintage, DfE's published 2015-16 figure (18.9%, 2023 release) replaces
-    # the paper's 19.1%, so 19.1% is now up on the year-end and judged worse.
+def test_000_cp_second_plan_vs_eoy_keeps_the_councils_own_figures(packs):
+    # DfE later published 18.9% for 2015-16 (2023 release); the council's own history keeps
+    # its own 19.1%, so 19.1% is still level with the year-end, as the paper printed, and the
+    # page says what DfE published (one source within a comparison, the other noted).
     row = cell(packs["000"], "cp_second_plan", "previous_year_end")
-    assert row["baseline_value"] == 18.9
-    assert (row["direction"], row["judgement"]) == ("up", "worse")
+    assert row["baseline_value"] == 19.1
+    assert (row["direction"], row["judgement"]) == ("same", "same")
+    notes = packs["000"].result("cp_second_plan").notes
+    assert any(n.startswith("Department for Education published 18.9% for 2015-16") for n in notes)
 
 
 def test_002_referrals_as_published_uses_the_earlier_figures():

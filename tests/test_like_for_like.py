@@ -31,9 +31,10 @@ def test_across_break_only_when_the_break_lies_between(current, baseline, crosse
 
 def test_cin_vs_2016_17_year_end_is_shown_but_not_judged(q2):
     r = row(q2, "cin", "previous_year_end")
-    # DfE's 2016-17 rate (670.5) is still shown; 675.4 after the April 2017 changes is not
-    # judged against it (the paper set it against its own 738.4 and called it a fall)
-    assert r["baseline_value"] == 670.5
+    # the council's own 2016-17 rate (738.4, as 001 printed it) is shown; 675.4 after the
+    # April 2017 changes is not judged against it (the paper called it a fall); DfE's 670.5
+    # is noted on the page
+    assert r["baseline_value"] == 738.4
     assert (r["direction"], r["judgement"]) == ("", "n/a")
     assert r["note"] == "not comparable: series break at Apr 2017"
     assert row(q2, "cin", "previous_period")["judgement"] == "better"  # Q1 -> Q2, same basis

@@ -174,7 +174,9 @@ def test_rank_sentence_gives_the_band_and_its_meaning(q3):
     text = narrative.rank_sentence(q3.result("cla"), q3.council_name)
     assert text == (
         "Nationally: Blackpool ranked 152nd of 152 councils in 2016-17 (1 = best), quartile "
-        "band D (the worst quarter of councils), from DfE's published figures."
+        "band D (the worst quarter of councils), from DfE's published figures. Among its "
+        "statistical neighbours (DfE CSC SN model April 2021) it ranked 11th of 11 in 2016-17 "
+        "(1 = best)."
     )
 
 

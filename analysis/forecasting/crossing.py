@@ -150,6 +150,7 @@ def forecast_crossing(
     method: str | None = None,
     anchor: float | pd.Series | None = None,
     anchor_name: str = "the anchor",
+    bounds: tuple[float | None, float | None] | None = None,
 ) -> Crossing:
     """Find when the forecast is expected to reach ``benchmark``, with an interval.
 
@@ -180,6 +181,9 @@ def forecast_crossing(
         What the council's level regresses toward (England; see ``forecast``).
     anchor_name : str
         A label for the anchor.
+    bounds : (float or None, float or None), optional
+        The limits the quantity cannot pass (0-100 for a percentage); the
+        forecast and every simulated path are clipped to them (see ``forecast``).
 
     Returns
     -------
@@ -190,7 +194,7 @@ def forecast_crossing(
     if benchmark_mode not in BENCHMARK_MODES:
         raise ForecastError(f"benchmark_mode={benchmark_mode!r}; use 'hold' or 'forecast'")
     fc = forecast(series, horizon=horizon, level=level, breaks=breaks, method=method,
-                  anchor=anchor, anchor_name=anchor_name)  # fmt: skip
+                  anchor=anchor, anchor_name=anchor_name, bounds=bounds)  # fmt: skip
     value, when = _latest(benchmark)
     base = dict(
         method=fc.method, n_points=fc.n_points, benchmark_name=benchmark_name,

@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.errors import ForecastError
 from analysis.forecasting.backtest import Forecast, forecast
-from analysis.forecasting.methods import check_arguments, t_quantile
+from analysis.forecasting.methods import check_arguments, clip_to_bounds, t_quantile
 from analysis.forecasting.window import as_series
 
 MIN_PROFILE_YEARS = 2
@@ -196,6 +196,7 @@ def project_year_end(
     level: float = 80,
     anchor: float | pd.Series | None = None,
     anchor_name: str = "the anchor",
+    bounds: tuple[float | None, float | None] | None = None,
 ) -> YearEnd:
     """Project this financial year's outturn from the periods reported so far.
 
@@ -225,6 +226,9 @@ def project_year_end(
         regresses toward (England; see ``forecast``). Unused otherwise.
     anchor_name : str
         A label for the anchor, kept on the level forecast.
+    bounds : (float or None, float or None), optional
+        The limits the quantity cannot pass (0-100 for a percentage): the
+        projection and its interval are clipped to them.
 
     Returns
     -------
@@ -237,10 +241,12 @@ def project_year_end(
     last = s.index[-1]
     fc, years = None, 0
     if measure in ("snapshot", "rolling_12m"):
-        pull = {"anchor": anchor, "anchor_name": anchor_name}
+        pull = {"anchor": anchor, "anchor_name": anchor_name, "bounds": bounds}
         est, lo, hi, method, basis, fc = _snapshot(s, earlier_years, level, pull)
     else:
         est, lo, hi, method, basis, years = _accumulated(s, earlier_years, measure, level)
+    if bounds is not None:
+        est, lo, hi = clip_to_bounds(np.array([est, lo, hi], dtype=float), bounds)
     est, lo, hi = float(est), float(lo), float(hi)
     return YearEnd(
         last.year().label, est, lo, hi, method, measure, last.index, last.per_year,

@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 
 from analysis.catalogue import Indicator
+from analysis.comparators import group_label
 from analysis.comparison import RULE_TEXT
 from analysis.formatting import UNIT_LABELS, format_value, ordinal
 from analysis.results import IndicatorResult
@@ -146,12 +147,10 @@ def benchmark_sentence(result: IndicatorResult) -> str:
     if ind.unit == "count":  # a council's number is not comparable with England's
         return ""
     parts = []
-    for comp, name in (
-        ("statistical_neighbours", "the statistical-neighbour average"),
-        ("england", "England"),
-    ):
+    group = group_label(result.group) if result.group else "the statistical-neighbour average"
+    for comp, name in (("statistical_neighbours", group), ("england", "England")):
         r = result.comparison(comp)
-        if math.isnan(r["baseline_value"]) or math.isnan(r["change"]):
+        if math.isnan(r["baseline_value"]) or math.isnan(r["change"]) or not r["comparable"]:
             continue
         side = {"up": "above", "down": "below"}.get(r["direction"], "level with")
         parts.append(
@@ -238,7 +237,22 @@ def what_the_figures_say(result: IndicatorResult) -> list[str]:
 
 
 def rank_sentence(result: IndicatorResult, council_name: str) -> str:
-    """Return the national rank and what the band means, from DfE's published figures (or '')."""
+    """Say the national rank and band (from DfE's figures) and the rank in its group, or ''."""
+    national = _national_rank(result, council_name)
+    among = result.group_rank
+    if among is None:
+        return national
+    who = "it" if national else council_name
+    neighbours = result.group is None or result.group.id == "neighbours"
+    name = f"statistical neighbours ({among['group']})" if neighbours else among["group"]
+    group = (
+        f"Among its {name} {who} ranked {ordinal(among['rank'])} of {among['of']} in "
+        f"{among['period']} (1 = best)."
+    )
+    return f"{national} {group}".strip()
+
+
+def _national_rank(result: IndicatorResult, council_name: str) -> str:
     found = result.rank
     if found is None or found["rank"] is None:
         return ""
