@@ -270,4 +270,35 @@ def init_project(
     write_files(texts)
     if notes is not None and lait.attrs.get("vintage_note"):
         notes.append(lait.attrs["vintage_note"])
+    if notes is not None:
+        notes += rate_check_notes(values, council, entries, source_dir)
     return council
+
+
+def rate_check_notes(
+    values: pd.DataFrame, council: dict, entries: list[dict], source_dir: Path
+) -> list[str]:
+    """Say whether the council's DfE rates agree with their counts over ONS populations."""
+    from analysis.filekinds import find_source_files
+    from analysis.importing import import_population
+    from analysis.rates import check_published_rates
+
+    found = find_source_files(source_dir).get("population")
+    if found is None:
+        return ["no ONS population file found: the DfE rates were not checked against counts"]
+    rates = {e["id"] for e in entries if e.get("unit") == "rate_per_10k"}
+    own = values[(values["area_code"] == council["council"]["area_code"])
+                 & values["indicator_id"].isin(rates)]  # fmt: skip
+    whole = {e["id"] for e in entries if e.get("decimals") == 0}
+    checked, differ = check_published_rates(own, import_population(found), whole)
+    if differ.empty:
+        return [f"checked {checked} of the council's DfE rates per 10,000 against their counts "
+                "and ONS child populations: all agree to rounding"]  # fmt: skip
+    shown = "; ".join(
+        f"{r.indicator_id} {r.period}: {r.published:g} published, {r.rate:.1f} from "
+        f"{r.count:g} children of {r.population:g}"
+        for r in differ.head(5).itertuples(index=False)
+    )
+    return [f"checked {checked} of the council's DfE rates per 10,000: {len(differ)} differ "
+            f"from count / population by more than rounding, e.g. {shown}: DfE may have used "
+            "another population estimate"]  # fmt: skip

@@ -1,4 +1,7 @@
-"""Rates per 10,000 children recomputed from counts and ONS populations, checked against DfE's."""
+"""Rates per 10,000 children recomputed from counts and ONS populations, checked against DfE's.
+
+``outturn init`` checks the council's DfE rates this way and says what it found.
+"""
 
 from __future__ import annotations
 
@@ -75,3 +78,39 @@ def compare_rates(
     both["difference"] = both["rate"] - both["published"]
     beyond = np.abs(both["difference"]) > tolerance + 1e-9
     return both[beyond].reset_index(drop=True)
+
+
+def check_published_rates(
+    values: pd.DataFrame, population: pd.DataFrame, whole: set[str] | None = None
+) -> tuple[int, pd.DataFrame]:
+    """Recompute the council's published rates per 10,000 from their counts and check them.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        Values rows with ``count`` beside a rate ``value`` (as ``outturn init``
+        builds them from DfE's tables), financial-year periods.
+    population : pandas.DataFrame
+        :func:`analysis.importing.import_population` rows.
+    whole : set of str, optional
+        Indicators whose rates are published as whole numbers (looked-after
+        children), checked to ``TOLERANCE_WHOLE`` instead of ``TOLERANCE_1DP``.
+
+    Returns
+    -------
+    (int, pandas.DataFrame)
+        How many rates could be recomputed, and those beyond rounding
+        (:func:`compare_rates` columns plus ``indicator_id``).
+    """
+    has_both = values["count"].notna() & values["value"].notna()
+    years = values["period"].str.fullmatch(r"\d{4}-\d{2}")
+    rows = values[has_both & years]
+    checked, differ = 0, []
+    for ind, part in rows.groupby("indicator_id"):
+        counts = part.drop(columns="value").rename(columns={"count": "value"})
+        recomputed = recompute_rates(counts, population).dropna(subset=["rate"])
+        checked += len(recomputed)
+        tolerance = TOLERANCE_WHOLE if ind in (whole or set()) else TOLERANCE_1DP
+        found = compare_rates(recomputed, part, tolerance)
+        differ.append(found.assign(indicator_id=ind))
+    return checked, pd.concat(differ, ignore_index=True) if differ else pd.DataFrame()
