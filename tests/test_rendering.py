@@ -152,3 +152,16 @@ def test_quarto_engine_asked_for_without_quarto_says_how_to_fix(monkeypatch):
     with pytest.raises(RenderError, match="--engine quarto was asked for but 'quarto' is not"):
         choose_engine("quarto")
     assert choose_engine("auto") == "python"
+
+
+def test_two_runs_of_the_quarter_give_the_same_pages(tmp_path_factory, rendered_q3):
+    from rendered_quarter import render_project
+
+    engine, folder = rendered_q3
+    again = render_project(tmp_path_factory.mktemp(f"again-{engine}"), "2017-18 Q3", engine=engine)
+    other = again / "reports" / "2017-18-Q3"
+    kinds = (".html", ".svg", ".csv", ".xlsx", ".css", ".js")
+    files = sorted(p.relative_to(folder) for p in folder.rglob("*") if p.suffix in kinds)
+    assert files == sorted(p.relative_to(other) for p in other.rglob("*") if p.suffix in kinds)
+    changed = [f for f in files if (folder / f).read_bytes() != (other / f).read_bytes()]
+    assert changed == []
