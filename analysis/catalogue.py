@@ -113,11 +113,6 @@ class Indicator:
         """Return the target for the financial year containing ``period``, if any."""
         return self.targets.get(period.year().label)
 
-    def latest_break(self, before: Period | None = None) -> Break | None:
-        """Return the latest series break at or before ``before`` (or the latest of all)."""
-        found = [b for b in self.breaks if before is None or b.period.start_date <= before.end_date]
-        return max(found, key=lambda b: b.period.sort_key()) if found else None
-
 
 class Catalogue(Mapping[str, Indicator]):
     """Indicators by id, in catalogue order, plus the denominators."""

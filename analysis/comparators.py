@@ -132,37 +132,6 @@ def indicator_averages(
     return pd.concat(parts, ignore_index=True)
 
 
-def group_area_code(group_id: str) -> str:
-    """Pseudo area code under which a group's average is indexed (``SN``, ``SN:cipfa``)."""
-    return "SN" if group_id == NEIGHBOURS_GROUP else f"SN:{group_id}"
-
-
-def group_benchmark_index(
-    values: pd.DataFrame,
-    comparators: Mapping[str, str],
-    groups: Mapping[str, ComparatorGroup],
-    exclude: str | None = None,
-) -> pd.DataFrame:
-    """Return ``values`` with each indicator's group average added as rows of its own.
-
-    Like :func:`analysis.series.benchmark_index`, but each indicator is
-    averaged over its own group and the rows carry the area code
-    :func:`group_area_code` gives (``SN`` for the DfE neighbours), with ``n``,
-    ``of``, ``group`` and ``method``. A printed neighbour average (area ``SN``
-    in a paper) is kept where the group has no figure for the period.
-    """
-    avg = indicator_averages(values, comparators, groups, exclude)
-    avg = avg.assign(area_code=avg["group"].map(group_area_code), count=np.nan, status="")
-    keys = ["indicator_id", "area_code", "period"]
-    printed = values[(values["area_code"] == "SN") & values["value"].notna()]
-    printed = printed.merge(avg[keys], on=keys, how="left", indicator=True)
-    printed = printed[printed["_merge"] == "left_only"].drop(columns="_merge")
-    rest = values[values["area_code"] != "SN"]
-    cols = [*keys, "value", "count", "status", "n", "of", "group", "method"]
-    printed = printed.assign(n=np.nan, of=np.nan, group=NEIGHBOURS_GROUP, method="as printed")
-    return pd.concat([rest, avg[cols], printed.reindex(columns=cols)], ignore_index=True)
-
-
 def comparator_index(
     values: pd.DataFrame,
     comparators: Mapping[str, str],

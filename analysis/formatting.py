@@ -82,11 +82,6 @@ def format_change(change: float, ind: Indicator) -> str:
     return text + " pts" if ind.unit == "percent" else text
 
 
-def format_count(value: float) -> str:
-    """Return a whole number with separators (``1,932``), or '' for a missing one."""
-    return "" if value is None or math.isnan(value) else f"{value:,.0f}"
-
-
 def plain_number(value: float) -> str:
     """Write a number for a sentence: whole numbers without decimals (447, not 447.0)."""
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"

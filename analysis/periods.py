@@ -160,10 +160,6 @@ class Period:
         """Return True when ``other`` lies wholly within this period."""
         return self.start_date <= other.start_date and other.end_date <= self.end_date
 
-    def steps_into_year(self) -> int:
-        """Count the periods of this frequency so far in the financial year, this one included."""
-        return self.index
-
     @property
     def per_year(self) -> int:
         """Number of periods of this frequency in a financial year."""

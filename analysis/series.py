@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Indicator
-from analysis.loading import SN_CODE
 from analysis.periods import Period, parse_period
 
 _LEVEL_MEASURES = ("snapshot", "rolling_12m", "cumulative_ytd", "ratio_ytd")
@@ -201,42 +200,3 @@ def history(
     frame = pd.DataFrame(rows, columns=cols)
     frame = frame.sort_values(["_end", "_per"]).drop_duplicates("_end", keep="last")
     return frame.drop(columns=["_end", "_per"]).reset_index(drop=True)
-
-
-def neighbour_average(
-    values: pd.DataFrame, neighbour_codes: list[str], how: str = "mean"
-) -> pd.DataFrame:
-    """Statistical-neighbour average per indicator and period, with how many neighbours had data.
-
-    Where no neighbour has a value for a period, a statistical-neighbour figure
-    printed in a paper (area ``SN``) is used instead and flagged as printed.
-    Returns columns indicator_id, period, value, n, status, method.
-    """
-    cols = ["indicator_id", "period", "value", "n", "status", "method"]
-    nb = values[values["area_code"].isin(neighbour_codes)]
-    nb = nb[nb["value"].notna()]
-    agg = nb.groupby(["indicator_id", "period"])["value"].agg([how, "count"]).reset_index()
-    agg.columns = ["indicator_id", "period", "value", "n"]
-    agg["status"], agg["method"] = "", how
-    printed = values[(values["area_code"] == SN_CODE) & values["value"].notna()]
-    printed = printed.merge(agg[["indicator_id", "period"]], how="left", indicator=True)
-    printed = printed[printed["_merge"] == "left_only"]
-    printed = printed.assign(n=np.nan, status="", method="as printed")[cols]
-    out = pd.concat([agg[cols], printed], ignore_index=True) if len(printed) else agg[cols]
-    return out.reset_index(drop=True)
-
-
-def benchmark_index(
-    values: pd.DataFrame, neighbour_codes: list[str], how: str, sn_area: str = SN_CODE
-) -> pd.DataFrame:
-    """Return the values with the neighbour average rows put in place of area ``SN``."""
-    avg = neighbour_average(values, neighbour_codes, how)
-    avg = avg.assign(area_code=sn_area, count=np.nan)
-    rest = values[values["area_code"] != SN_CODE]
-    return pd.concat(
-        [
-            rest,
-            avg[["indicator_id", "area_code", "period", "value", "count", "status", "n", "method"]],
-        ],
-        ignore_index=True,
-    )
