@@ -13,13 +13,15 @@ STATUS_TEXT = {
     "u": "u (low reliability)", "k": "k (fewer than 5)", "low": "low", "-": "- (missing)",
 }  # fmt: skip
 COMPARISON_LABELS = {
-    "previous_period": "Previous quarter",
+    "previous_period": "Previous period",
     "same_period_last_year": "Same period last year",
     "previous_year_end": "Last year-end",
     "target": "Target",
     "england": "England",
     "statistical_neighbours": "Statistical neighbours",
 }
+PREVIOUS = {"month": "Previous quarter", "quarter": "Previous quarter", "year": "Previous year"}
+"""What "previous period" means for a figure of each frequency (a month's is last quarter's)."""
 UNIT_LABELS = {
     "count": "number",
     "rate_per_10k": "rate per 10,000 children",

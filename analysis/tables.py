@@ -11,6 +11,7 @@ import pandas as pd
 from analysis.comparison import COMPARISONS
 from analysis.formatting import (
     COMPARISON_LABELS,
+    PREVIOUS,
     STATUS_TEXT,
     dot_symbols,
     dot_words,
@@ -252,6 +253,12 @@ def _baseline_cells(result: IndicatorResult, row: dict) -> tuple[str, str]:
     return format_value(base, ind) or "n/a", format_change(change, ind)
 
 
+def _compared_with(result: IndicatorResult, comparison: str) -> str:
+    if comparison == "previous_period" and result.current is not None:
+        return PREVIOUS[result.current.period.freq]
+    return COMPARISON_LABELS[comparison]
+
+
 def dot_table(result: IndicatorResult) -> Table:
     """Direction of travel for one indicator: each comparison with its baseline and change."""
     rows = []
@@ -259,7 +266,7 @@ def dot_table(result: IndicatorResult) -> Table:
         base, change = _baseline_cells(result, row)
         rows.append(
             {
-                "Compared with": COMPARISON_LABELS[row["comparison"]],
+                "Compared with": _compared_with(result, row["comparison"]),
                 "Baseline period": row["baseline_period"],
                 "Baseline": base,
                 "Change": change,

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -27,10 +32,11 @@ show(report.page_title(pack, "overview"))
 
 # %% [markdown]
 # This overview lists every indicator with a figure this quarter. Each row compares the
-# current figure with the previous quarter, the same period last year, the last year-end,
-# the target, England and the statistical-neighbour average. An arrow shows the direction
-# of the change; a tick or cross shows whether that is better or worse, given whether the
-# indicator is better high or low.
+# current figure with the previous period (the quarter before, or for an annual figure the
+# year before), the same period last year, the last year-end, the target, England and the
+# average of its comparator group (the statistical neighbours unless the methods page names
+# another). An arrow shows the direction of the change; a tick or cross shows whether that
+# is better or worse, given whether the indicator is better high or low.
 
 # %%
 show(report.overview_summary(pack))

@@ -86,6 +86,15 @@ def test_direction_table_shows_numbers_not_rates_for_counts(q3):
     assert (cells(table, "Target", "Baseline"), cells(table, "Target", "Change")) == ("516", "+21")
 
 
+def test_previous_period_is_named_by_the_figures_frequency(q3, pack_2015_q2):
+    assert cells(tables.dot_table(q3.result("cla")), "Previous quarter", "Baseline period") == (
+        "2017-18 Q2"
+    )  # a month's figure (Dec 2017) is compared with the quarter before
+    results = pack_2015_q2.results.values()
+    annual = next(r for r in results if r.reported and r.current.period.freq == "year")
+    assert "Previous year" in set(tables.dot_table(annual).frame["Compared with"])
+
+
 def test_every_table_on_a_page_has_its_own_caption(q3):
     captions = [tables.dot_table(r).caption for r in q3.exception_results]
     assert len(set(captions)) == len(captions) == len(q3.exceptions)
@@ -163,6 +172,6 @@ def test_not_reported_lists_indicators_without_a_figure(q2):
 
 def test_marks_read_as_words_in_plain_text(q3):
     plain = tables.overview_table(q3).to_frame()
-    assert plain.loc[0, "vs previous quarter"] in {"↑ ✗ up, worse", "↓ ✓ down, better",
+    assert plain.loc[0, "vs previous period"] in {"↑ ✗ up, worse", "↓ ✓ down, better",
                                                    "→ = same", "n/a", "↑ ✓ up, better",
                                                    "↓ ✗ down, worse"}  # fmt: skip
