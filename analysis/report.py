@@ -173,6 +173,18 @@ def _fan_frame(item: IndicatorResult) -> pd.DataFrame | None:
     return frame
 
 
+def trajectory_frame(item: IndicatorResult) -> pd.DataFrame | None:
+    """Return the profiled target as points to draw (``date``, ``period``, ``value``), or None."""
+    if not item.trajectory:
+        return None
+    return pd.DataFrame(
+        [
+            {"date": pd.Timestamp(p.end_date), "period": p.label, "value": v}
+            for p, v in item.trajectory
+        ]  # fmt: skip
+    )
+
+
 def chart(pack: Pack, item: str | IndicatorResult) -> Figure | Paragraph:
     """Return the council against its statistical neighbours and England, with target and forecast.
 
@@ -192,12 +204,13 @@ def chart(pack: Pack, item: str | IndicatorResult) -> Figure | Paragraph:
         title=title,
         unit_label=UNIT_AXIS.get(ind.unit, ind.unit),
         source=_sources(pack, ind.id),
-        target=item.target_value,
+        target=None if item.trajectory else item.target_value,
         fan=_fan_frame(item),
         band=item.band,
         area=pack.council_name,
         count=count,
         breaks=ind.breaks,
+        trajectory=trajectory_frame(item),
     ).properties(name=f"{ind.id}-history")
     caption = (
         "Shaded band: the range of the statistical neighbours, lowest to highest."
@@ -219,11 +232,19 @@ def spc_chart(pack: Pack, item: str | IndicatorResult) -> Figure | None:
         item.spc.frame,
         title=f"{ind.short_title}: statistical process control",
         unit_label=UNIT_AXIS.get(ind.unit, ind.unit),
-        target=item.target_value,
+        target=spc_target(item),
         source=f"{pack.council_name} figures as reported",
         area=pack.council_name,
     ).properties(name=f"{ind.id}-spc")
     return Figure(drawn)
+
+
+def spc_target(item: IndicatorResult) -> float | None:
+    """Return the target SPC assurance was judged against (the trajectory's, else the year's)."""
+    from analysis.results import trajectory_value
+
+    found = trajectory_value(item.target, item.series)
+    return item.target_value if found is None else found
 
 
 def commentary(pack: Pack, item: IndicatorResult) -> list:

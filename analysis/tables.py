@@ -138,8 +138,19 @@ def target_text(result: IndicatorResult) -> str:
         return "No target recorded"
     if target.rule == "value":
         count = target.count if target.count is not None else math.nan
-        return target.text or format_value(target.value, ind, count)
+        year = target.text or format_value(target.value, ind, count)
+        return profiled_text(result, year)
     return target.describe
+
+
+def profiled_text(result: IndicatorResult, year: str) -> str:
+    """``520 for 2017-18 Q3 (516 by the year-end)`` for a profiled target, else the year's."""
+    found = result.target.profiled(result.current.period) if result.reported else None
+    if found is None:
+        return year
+    when, value = found
+    shown = f"{value:,.0f}" if result.target.on_count else format_value(value, result.indicator)
+    return f"{shown} for {when.label} ({year} by the year-end)"
 
 
 def rank_text(result: IndicatorResult) -> str:
