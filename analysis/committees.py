@@ -46,6 +46,7 @@ class Committee:
     services: tuple[str, ...] = ()
     priorities: tuple[str, ...] = ()
     indicators: tuple[str, ...] = ()
+    kind: str = "committee"  # committee (report.committees) or portfolio (--portfolio)
 
     def selects(self, indicator: Any) -> bool:
         """Tell whether the indicator (a catalogue entry) belongs in this pack."""
@@ -58,7 +59,7 @@ class Committee:
     @property
     def spec(self) -> str:
         """The notebook parameter ``subset`` that names this pack."""
-        return f"committee:{self.name}"
+        return f"{self.kind}:{self.name}"
 
 
 def parse_committees(raw: Any, file: str) -> tuple[Committee, ...]:
@@ -143,7 +144,7 @@ def portfolio_pack(indicators: Iterable[Any], name: str) -> Committee:
         listed = "; ".join(found or portfolios) or "no indicator has a portfolio"
         raise ConfigError(f"--portfolio {name!r} {why} ({listed}). Fix: give one portfolio's full "
                           "name, as the catalogue writes it")  # fmt: skip
-    return Committee(found[0], slugify(found[0]), portfolios=(found[0],))
+    return Committee(found[0], slugify(found[0]), portfolios=(found[0],), kind="portfolio")
 
 
 def resolve_subset(spec: str, committees: Sequence[Committee], indicators: Iterable[Any]):
