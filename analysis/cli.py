@@ -249,11 +249,23 @@ def validate_command(
         say(f"error: {summary(problems, paths.data.name + '/')}", "bold red")
         raise typer.Exit(1)
     warned = f"; {len(problems)} warning(s) above" if problems else "; no problems found"
+    warned += _stale_warnings(data, show_all)
     say(
         f"ok: {paths.data}: {len(data.catalogue)} indicators, {len(data.values):,} values in "
         f"{data.values['file'].nunique()} file(s){warned}",
         "bold green",
     )
+
+
+def _stale_warnings(data, show_all: bool) -> str:  # noqa: ANN001 - validation.ProjectData
+    """Print the indicators whose figures are out of date for the quarter; say how many."""
+    from analysis.validation import stale_figures
+
+    quarter, stale = stale_figures(data)
+    if not stale:
+        return ""
+    show_problems(stale, show_all, hint="outturn validate --all")
+    return f"; {len(stale)} indicator(s) out of date for {quarter.label} (warnings above)"
 
 
 # --- spc: XmR charts (Making Data Count) for every series in a long table ---------------

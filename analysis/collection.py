@@ -137,8 +137,8 @@ def indicator_section(result: IndicatorResult) -> str:
     parts = [f"# {ind.short_title} ({ind.id})", ind.title, figures_table(result)]
     if draft:
         parts.append(f"**Draft commentary (generated):** {draft}")
-    parts += ["## Commentary", "", "## Service response", ""]
-    return "\n\n".join(parts).rstrip() + "\n"
+    parts.append("## Commentary\n\n## Service response")
+    return "\n\n".join(parts) + "\n"
 
 
 @dataclass(frozen=True)

@@ -193,3 +193,34 @@ def test_rag_on_appends_a_rag_column_and_keeps_every_figure(data, q3):
         AMBER, AMBER, GREEN, AMBER,
     ]  # fmt: skip
     assert status["cin"] == ""  # "No Target Set"
+
+
+def test_without_rag_the_overview_is_as_before(q3):
+    from analysis import report, tables
+
+    assert "RAG" not in tables.overview_table(q3).frame.columns
+    assert report.rag_summary(q3) == [] and report.rag_key(q3) == []
+    assert isinstance(report.overview_table(q3), tables.Table)  # one priority: one table
+
+
+def test_the_rag_mark_is_a_shape_with_its_word(data):
+    from analysis import tables
+    from analysis.markup import mark_html
+    from analysis.pack import build_pack
+
+    council = dataclasses.replace(data.council, rag=TEN_PERCENT)
+    pack = build_pack(dataclasses.replace(data, council=council), Q)
+    frame = tables.overview_table(pack).frame
+    assert list(frame.columns).index("RAG") == list(frame.columns).index("Target 2017-18") + 1
+    mark = frame.set_index("Indicator").loc["Children looked after", "RAG"]
+    assert str(mark) == "\u25b2 Amber"
+    assert mark_html(mark) == (
+        '<span class="rag rag-amber" title="Amber: missed by 21, within the tolerance of 51.6">'
+        '<span class="rag-shape" aria-hidden="true">\u25b2</span> Amber</span>'
+    )
+    from analysis.sentences.pages import rag_headline
+
+    assert rag_headline(pack) == (
+        "2017-18 Q3: 15 indicators; 5 rated: 2 green, 3 amber, 0 red; 10 with no target; 10 "
+        "more with no figure this quarter."
+    )
