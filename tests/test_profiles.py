@@ -163,3 +163,12 @@ def test_spc_assurance_is_judged_against_the_trajectory(data):
     assert found["flat"].spc.assurance == "consistently_failing"
     assert found["path"].spc.assurance == "consistently_passing"
     assert found["path"].comparison("target")["baseline_value"] == 420.0
+
+
+def test_the_draft_names_the_profiled_target(profiled):
+    from analysis.sentences.indicator import target_sentence
+
+    assert target_sentence(profiled.result("cp_plans")) == (
+        "The number (356) is 1 above the profiled target for 2017-18 Q3 of 355, so the target "
+        "is not met."
+    )
