@@ -138,6 +138,8 @@ def _copy_rendered(src: Path, dest: Path) -> None:
             shutil.copy2(item, dest / item.name)
         elif item.is_dir() and (item.name in COPIED_DIRS or item.name.endswith("_files")):
             shutil.copytree(item, dest / item.name)
+        elif item.is_dir() and (item / "index.html").is_file():  # a committee's pack
+            _copy_rendered(item, dest / item.name)
 
 
 def _inside(path: Path, folder: Path) -> bool:

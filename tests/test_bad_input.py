@@ -25,6 +25,11 @@ REPO = Path(__file__).resolve().parents[1]
 HEADER = "indicator_id,area_code,period,value,count,status,source,vintage,note\n"
 ROW = "cla,E06000009,2017-18 Q2,185.6,531,,paper_2017-18_Q2,2017-12-01,\n"  # a revision
 EXTRA = "data/values/extra.csv"
+_LINES = (REPO / "data" / "indicators.yml").read_text(encoding="utf-8").splitlines()
+CLA_UNIT_LINE = next(
+    n for n, line in enumerate(_LINES, start=1) if line == "    unit: rate_per_10k"
+)
+"""The line of the bundled catalogue's first rate unit (cla's), which the knock-on case breaks."""
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -207,7 +212,7 @@ VALUES = [
     Case("row_citing_broken_indicator_is_a_knock_on",
          lambda r: (replace_in(r, "data/indicators.yml", "unit: rate_per_10k", "unit: per_10k"),
                     values(r, ROW)),
-         ["data/indicators.yml:220: [indicator 'cla', unit] 'unit' is 'per_10k' (and ",
+         [f"data/indicators.yml:{CLA_UNIT_LINE}: [indicator 'cla', unit] 'unit' is 'per_10k' (and ",
           "more caused by this). Fix: use one of count, rate_per_10k, percent, score",
           "1 error(s), 0 warning(s), and "],
          not_expected=[f"{EXTRA}:2"]),

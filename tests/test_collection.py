@@ -305,3 +305,32 @@ def test_bad_arguments_say_what_to_write(tmp_path, args, code, message):
     assert done.returncode == code, output
     assert message in output and "Traceback" not in output
     assert not (root / "reports").exists() or not any((root / "reports").iterdir())
+
+
+def test_the_manifest_records_each_commentarys_sign_off(tmp_path):
+    from analysis.publishing import commentary_signoff
+
+    root = copy_project(tmp_path)
+    paths = project_paths(root)
+    clear_commentary(paths, "cla", Q3, "Diane Booth", dt.date(2018, 1, 31))
+    record = commentary_signoff(paths, "2017-18 Q3")
+    assert record["cla"]["cleared_by"] == "Diane Booth" and record["cla"]["status"] == "cleared"
+    assert set(record) == {p.stem for p in (paths.commentary_dir / "2017-18-Q3").glob("*.md")}
+
+
+def test_a_folder_of_returned_files_is_read_whole(tmp_path):
+    from analysis.collection import returned_files
+
+    (tmp_path / "a.md").write_text("x")
+    (tmp_path / "b.docx").write_bytes(b"x")
+    (tmp_path / "~$b.docx").write_bytes(b"lock")  # Word's lock file while it is open
+    (tmp_path / "notes.txt").write_text("x")
+    assert [p.name for p in returned_files(tmp_path)] == ["a.md", "b.docx"]
+    with pytest.raises(CommentaryError, match="holds no .md or .docx files"):
+        returned_files(_empty(tmp_path))
+
+
+def _empty(tmp_path):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    return folder

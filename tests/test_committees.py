@@ -190,6 +190,30 @@ def test_the_exception_page_shows_rag_and_the_indicator_metadata(made):
 
 
 @pytest.mark.slow
+def test_publishing_copies_the_packs_and_records_the_commentary(made):
+    import json
+
+    root, _, _ = made
+    site = root / "site"
+    done = subprocess.run(
+        [*outturn_command(), "publish", "--quarter", "2015-16 Q2", "--to", str(site),
+         "--project", str(root)], capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    published = site / "2015-16-Q2"
+    assert (published / "resilient-communities-and-childrens" / "index.html").is_file()
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["commentary"]["cla"] == {
+        "author": "",
+        "date": "",
+        "status": "",
+        "cleared_by": "",
+        "cleared_on": "",
+    }  # the paper's own text: no record of who wrote or cleared it
+    assert "resilient-communities/index.html" in manifest["files"]
+
+
+@pytest.mark.slow
 def test_running_the_whole_report_again_says_the_packs_went_with_it(made):
     root, quarter, _ = made
     done = subprocess.run(
