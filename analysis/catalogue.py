@@ -32,6 +32,33 @@ class Target:
     count: float | None = None
     text: str = ""
     vintage: str | None = None  # ISO date the target was first published, if recorded
+    profile: tuple[tuple[Period, float], ...] = ()
+    """The target through the year (quarters or months), in the target's own terms:
+    the rate when ``value`` is set, else the number (``count``)."""
+    floor: float | None = None  # this year's RAG floor (amber between it and the target)
+
+    @property
+    def on_count(self) -> bool:
+        """True when the target (and its profile) is a number behind a rate, not the rate."""
+        return self.rule == "value" and self.value is None and self.count is not None
+
+    def profiled(self, period: Period) -> tuple[Period, float] | None:
+        """Return the profile's period and value for ``period``, or None (no profile there).
+
+        A month takes its own value, else its quarter's; a quarter its own, else
+        its last month's; a year its Q4 (or March) value.
+        """
+        if not self.profile:
+            return None
+        found = dict(self.profile)
+        candidates = [period]
+        if period.freq == "month":
+            candidates.append(period.quarter())
+        elif period.freq == "quarter":
+            candidates.append(period.months()[-1])
+        else:
+            candidates += [Period(period.fy, "quarter", 4), Period(period.fy, "month", 12)]
+        return next(((p, found[p]) for p in candidates if p in found), None)
 
     @property
     def describe(self) -> str:
@@ -81,6 +108,14 @@ class Indicator:
     history_source: str | None = None  # a sources.yml id, "own" or "published"
     bounds: tuple[float, float] | None = None  # the unit's limits, when not percent
     to_check: Mapping[str, str] = field(default_factory=dict)  # stub fields still to fill
+    owner: str = ""  # who writes the commentary each quarter (a name or a role)
+    accountable: str = ""  # the accountable officer
+    definition: str = ""  # what is counted, in words
+    source: str = ""  # where the figures come from (a system, a return, a release)
+    next_due: str = ""  # when the next figure is due: an ISO date, or a release rule in words
+    data_quality: str = ""  # provisional, validated, or a note
+    priority: str = ""  # the corporate priority or theme the indicator reports on
+    rag: Mapping[str, Any] | None = None  # overrides of report.rag (tolerance, floor...)
 
     @property
     def value_bounds(self) -> tuple[float, float] | None:
@@ -175,7 +210,7 @@ def _number(raw: dict, key: str) -> float | None:
     return float(value)
 
 
-def _target(raw: Any) -> Target:
+def _target(raw: Any, year: Period | None = None) -> Target:
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str, dict, type(None))):
         raise ValueError(f"is {type(raw).__name__} {raw!r}, expected a number, a rule or a mapping")
     if isinstance(raw, (int, float)):
@@ -188,16 +223,64 @@ def _target(raw: Any) -> Target:
         if not isinstance(raw["rule"], str) or raw["rule"] not in TARGET_RULES:
             raise ValueError(f"rule {raw['rule']!r} is not one of {', '.join(TARGET_RULES)}")
         return Target(rule=raw["rule"], text=str(raw.get("text", "")), vintage=vintage)
-    if raw.get("value") is None and raw.get("count") is None:
+    profile = _profile(raw.get("profile"), year) if raw.get("profile") is not None else ()
+    value = _number(raw, "value")
+    if value is None and raw.get("count") is None and profile:
+        value = profile[-1][1]  # the profile's last period is the year's target
+    if value is None and raw.get("count") is None:
         raise ValueError(
             "a target needs 'value' (a number), 'count' (for a number behind a rate) or 'rule'"
         )
     return Target(
-        value=_number(raw, "value"),
+        value=value,
         count=_number(raw, "count"),
         text=str(raw.get("text", "")),
         vintage=vintage,
+        profile=profile,
+        floor=_number(raw, "floor"),
     )
+
+
+_QUARTER_KEY = ("Q1", "Q2", "Q3", "Q4")
+
+
+def _profile_period(key: Any, year: Period) -> Period:
+    """Read a profile key: ``Q1``..``Q4``, a month (``Apr``..``Mar``) or a full period label."""
+    text = str(key).strip()
+    if text.upper() in _QUARTER_KEY:
+        return Period(year.fy, "quarter", int(text[1]))
+    from analysis.periods import MONTHS
+
+    short = text[:3].title()
+    if short in MONTHS and text.isalpha():
+        return Period(year.fy, "month", (MONTHS.index(short) - 3) % 12 + 1)
+    found = parse_period(text)
+    if found.freq == "year" or found.year() != year:
+        raise ValueError(
+            f"profile period {text!r} is not a quarter or month of {year.label}; write Q1..Q4 "
+            "or Apr..Mar"
+        )
+    return found
+
+
+def _profile(raw: Any, year: Period | None) -> tuple[tuple[Period, float], ...]:
+    """Read a target's profile: the target for each quarter (or month) of its year, in order."""
+    if year is None or not isinstance(raw, dict) or not raw:
+        raise ValueError("'profile' must map quarters or months to numbers, e.g. "
+                         "{Q1: 540, Q2: 530, Q3: 520, Q4: 516}")  # fmt: skip
+    out = {}
+    for key, value in raw.items():
+        try:
+            period = _profile_period(key, year)
+        except PeriodError:
+            raise ValueError(f"profile key {key!r} is not a quarter or month; write Q1..Q4 "
+                             "or Apr..Mar") from None  # fmt: skip
+        if isinstance(value, bool) or not is_kind(value, "number"):
+            raise ValueError(f"profile {key}: {value!r} is not a number")
+        out[period] = float(value)
+    if len({p.freq for p in out}) > 1:
+        raise ValueError("'profile' mixes quarters and months; give one or the other")
+    return tuple(sorted(out.items(), key=lambda item: item[0].sort_key()))
 
 
 def _vintage(raw: Any) -> str | None:
@@ -237,15 +320,16 @@ def _parse_targets(raw: dict, where: str, file: str) -> tuple[dict[str, Target],
         return {}, [Problem(file, f"{where}, targets", "'targets' is not a mapping", fix)]
     for year, spec in specs.items():
         try:
-            label = parse_period(str(year)).year().label
-            targets[label] = _target(spec)
+            period = parse_period(str(year)).year()
+            targets[period.label] = _target(spec, period)
         except (ValueError, PeriodError) as exc:
             problems.append(
                 Problem(
                     file,
                     f"{where}, target {year}",
                     str(exc),
-                    "write e.g. '2017-18: {value: 70}' or '{rule: tbc}'",
+                    "write e.g. '2017-18: {value: 70}', '{rule: tbc}' or "
+                    "'{value: 516, profile: {Q1: 540, Q2: 530, Q3: 520, Q4: 516}}'",
                 )
             )
     return targets, problems
@@ -292,6 +376,42 @@ def _typed_fields(keys: KeyReader, raw: dict, at: tuple) -> dict[str, Any]:
         "dfe": dict(keys.get(raw, (*at, "dfe"), "mapping", {})),
         "notes": tuple(str(n) for n in notes),
     }
+
+
+METADATA_KEYS = ("owner", "accountable", "definition", "source", "data_quality", "priority")
+"""Plain-text catalogue fields about an indicator (shown on its page and in the definitions)."""
+DATA_QUALITY = ("provisional", "validated")
+"""The two standard ``data_quality`` values; any other text is a note about the data."""
+
+
+def metadata_fields(keys: KeyReader, raw: dict, at: tuple) -> dict[str, Any]:
+    """Read the indicator's metadata and its ``rag`` overrides, each checked (else a problem).
+
+    The metadata: owner, accountable, definition, source, next_due, data_quality, priority.
+    """
+    import datetime as dt
+
+    from analysis.rag import parse_rag
+
+    out: dict[str, Any] = {
+        key: " ".join(str(keys.get(raw, (*at, key), "text", "")).split()) for key in METADATA_KEYS
+    }
+    due = raw.get("next_due")
+    if isinstance(due, dt.date):
+        due = due.isoformat()
+    elif due is not None and (isinstance(due, bool) or not isinstance(due, (str, int, float))):
+        keys.problem((*at, "next_due"), f"is {due!r}",
+                     "write a date as YYYY-MM-DD, or the release rule in words")  # fmt: skip
+        due = ""
+    out["next_due"] = "" if due is None else str(due).strip()
+    if raw.get("rag") is not None:
+        try:
+            parse_rag(raw["rag"])
+            out["rag"] = dict(raw["rag"]) if isinstance(raw["rag"], dict) else {}
+        except ValueError as exc:
+            keys.problem((*at, "rag"), str(exc).split("; ")[0],
+                         str(exc).partition("; ")[2] or "see docs/data-model.md")  # fmt: skip
+    return out
 
 
 def _other_problems(raw: dict, where: str, file: str) -> tuple[dict[str, Any], list[Problem]]:
@@ -344,7 +464,7 @@ def parse_indicator(
     ind_id = str(raw["id"])
     where = f"indicator '{ind_id}'"
     keys = KeyReader(file, doc, label=lambda path: ", ".join([where, *map(str, path[2:])]))
-    fields = _typed_fields(keys, raw, at)
+    fields = _typed_fields(keys, raw, at) | metadata_fields(keys, raw, at)
     if not fields["title"]:
         keys.problem((*at, "title"), "'title' is missing", "add the title as printed")
     more, problems = _other_problems(raw, where, file)

@@ -561,6 +561,7 @@ def history_chart(
     breaks: Sequence[object] = (),
     width: int = WIDTH,
     height: int = HEIGHT,
+    trajectory: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
     """Chart the council against its statistical neighbours and England over time.
 
@@ -605,6 +606,10 @@ def history_chart(
         objects). A dotted rule marks each; lines are not joined across them.
     width, height : int
         The whole chart's size in pixels; the SVG scales down to narrower columns.
+    trajectory : DataFrame, optional
+        A profiled target through the year: ``date`` (period end), ``period``,
+        ``value``. Drawn as a dashed line through its points, labelled "Target
+        trajectory"; give it instead of ``target``.
 
     Returns
     -------
@@ -626,6 +631,8 @@ def history_chart(
         title = re.sub(r",? (vs|versus|against|and) comparators$", "", title)
     layers = _history_layers(data, names, band=band, fan=fan, target=target, unit=unit, width=width)
     layers += _break_layers(breaks) if breaks else []
+    has_path = trajectory is not None and not trajectory.empty
+    layers += trajectory_layers(trajectory) if has_path else []
     if subtitle is None:
         subtitle = history_subtitle(
             measure=measure or unit_label,
@@ -640,13 +647,52 @@ def history_chart(
         data, title, council, unit_label=unit_label, target=target, band=band, fan=fan,
         breaks=breaks, count=count, dropped=dropped,
     )  # fmt: skip
+    if has_path and description is None:
+        alt_text += " " + trajectory_sentence(trajectory, unit)
     chart = alt.layer(*layers).properties(
         title=chart_title(title, subtitle, width),
         description=alt_text,
         width=width,
         height=height,
     )
-    return attach_data(chart, history_table(data, band, fan))
+    table = history_table(data, band, fan)
+    if has_path:
+        path = trajectory.assign(series=TRAJECTORY, date=pd.to_datetime(trajectory["date"]))
+        path = path.assign(period_end=path["date"].dt.strftime("%Y-%m-%d"),
+                           period=path["period"].astype(str))  # fmt: skip
+        table = pd.concat([table, path[["series", "period", "period_end", "value"]]],
+                          ignore_index=True)  # fmt: skip
+    return attach_data(chart, table)
+
+
+TRAJECTORY = "Target trajectory"
+
+
+def trajectory_layers(trajectory: pd.DataFrame, colour: str = PALETTE[2]) -> list[alt.Chart]:
+    """Draw a profiled target: a dashed line through its points, labelled at its last point."""
+    path = trajectory.assign(date=pd.to_datetime(trajectory["date"]), label=TRAJECTORY)
+    path = path.sort_values("date")
+    tip = [alt.Tooltip("period:N", title="Period"),
+           alt.Tooltip("value:Q", title="Target", format=",.1f")]  # fmt: skip
+    point = alt.OverlayMarkDef(color=colour, shape="diamond", size=40)
+    return [
+        alt.Chart(path)
+        .mark_line(color=colour, strokeDash=[6, 4], point=point)
+        .encode(x="date:T", y="value:Q", tooltip=tip),
+        alt.Chart(path.tail(1))
+        .mark_text(align="right", baseline="bottom", dy=-8, color=colour, fontSize=12)
+        .encode(x="date:T", y="value:Q", text="label:N"),
+    ]
+
+
+def trajectory_sentence(trajectory: pd.DataFrame, unit: str | None) -> str:
+    """Say the trajectory in words for the text alternative: from where, through when, to what."""
+    path = trajectory.sort_values("date")
+    first, last = path.iloc[0], path.iloc[-1]
+    return (
+        f"Target trajectory: {figure_text(first['value'], unit)} in {first['period']} to "
+        f"{figure_text(last['value'], unit)} in {last['period']}."
+    )
 
 
 def _history_layers(

@@ -139,20 +139,37 @@ def run_command(
             "in council.yml): the build to publish. Default: internal, all shown.",
         ),
     ] = False,
-) -> None:
+    portfolio: Annotated[str | None, typer.Option(
+        "--portfolio", help="Make the pack of one portfolio (as indicators.yml names it) in "
+        "reports/<quarter>/<portfolio>/.")] = None,
+    committee: Annotated[str | None, typer.Option(
+        "--committee", help="Make one committee's pack (report.committees in council.yml) in "
+        "reports/<quarter>/<committee>/.")] = None,
+    all_committees: Annotated[bool, typer.Option(
+        "--all-committees", help="Make the whole report, then every pack report.committees "
+        "lists, in one go.")] = False,
+) -> None:  # fmt: skip
     """Validate the data, execute the report notebooks and render reports/<quarter>/."""
     from analysis.pipeline import run_quarter
 
+    subsets = _packs_asked(project, portfolio, committee, all_committees)
     paths, as_of = _run_preflight(project, quarter, as_of)
-    with console.status("Running the quarterly pack...") as status:
-        result = run_quarter(
-            paths,
-            quarter,
-            as_of,
-            engine,
-            progress=lambda m: (say(f"  {m}"), status.update(m)),
-            published=published,
-        )
+    for subset in subsets:
+        with console.status("Running the quarterly pack...") as status:
+            result = run_quarter(
+                paths,
+                quarter,
+                as_of,
+                engine,
+                progress=lambda m, s=status: (say(f"  {m}"), s.update(m)),
+                published=published,
+                **({"subset": subset} if subset else {}),
+            )
+        _say_done(paths, result)
+
+
+def _say_done(paths, result) -> None:  # noqa: ANN001
+    """One line: the quarter (or pack) made, where, how many pages and exceptions, how long."""
     rel = (
         result.folder.relative_to(paths.root)
         if result.folder.is_relative_to(paths.root)
@@ -164,6 +181,28 @@ def run_command(
         f"rendered with {result.engine}, {result.timings['total']:.1f} s)",
         "bold green",
     )
+
+
+def _packs_asked(
+    project: Path | None, portfolio: str | None, committee: str | None, every: bool
+) -> list[str]:
+    """Return the runs asked for: "" (the whole report), ``portfolio:NAME``, ``committee:NAME``."""
+    asked = [x for x in (portfolio, committee) if x] + (["--all-committees"] if every else [])
+    if len(asked) > 1:
+        fail("give one of --portfolio, --committee and --all-committees", 2)
+    if portfolio:
+        return [f"portfolio:{portfolio}"]
+    if committee:
+        return [f"committee:{committee}"]
+    if not every:
+        return [""]
+    from analysis.config import load_council
+
+    committees = load_council(_paths(project).council_file).committees
+    if not committees:
+        fail("--all-committees: council.yml lists no packs. Fix: add them under "
+             "report.committees (see docs/data-model.md)")  # fmt: skip
+    return [""] + [c.spec for c in committees]
 
 
 def _run_preflight(project: Path | None, quarter: str | None, as_of: str | None):  # noqa: ANN202
@@ -210,11 +249,23 @@ def validate_command(
         say(f"error: {summary(problems, paths.data.name + '/')}", "bold red")
         raise typer.Exit(1)
     warned = f"; {len(problems)} warning(s) above" if problems else "; no problems found"
+    warned += _stale_warnings(data, show_all)
     say(
         f"ok: {paths.data}: {len(data.catalogue)} indicators, {len(data.values):,} values in "
         f"{data.values['file'].nunique()} file(s){warned}",
         "bold green",
     )
+
+
+def _stale_warnings(data, show_all: bool) -> str:  # noqa: ANN001 - validation.ProjectData
+    """Print the indicators whose figures are out of date for the quarter; say how many."""
+    from analysis.validation import stale_figures
+
+    quarter, stale = stale_figures(data)
+    if not stale:
+        return ""
+    show_problems(stale, show_all, hint="outturn validate --all")
+    return f"; {len(stale)} indicator(s) out of date for {quarter.label} (warnings above)"
 
 
 # --- spc: XmR charts (Making Data Count) for every series in a long table ---------------
@@ -262,7 +313,7 @@ SourceDirOption = Annotated[
 @app.command("import")
 def import_command(
     kind: Annotated[str, typer.Argument(help="lait, lait-metadata, ees, population, "
-                                        "neighbours, tidy or pibook")],
+                                        "neighbours, tidy, pibook or commentary")],
     file: Annotated[Path, typer.Argument(help="The file to import (never changed).")],
     project: ProjectOption = None,
     source: Annotated[str | None, typer.Option(
@@ -277,8 +328,19 @@ def import_command(
         "get the catalogue's id, else a short id of at most 40 characters.")] = None,
     sheet: Annotated[str | None, typer.Option(
         "--sheet", help="pibook: the workbook's sheet (default: the first).")] = None,
+    quarter: Annotated[str | None, typer.Option(
+        "--quarter", help="commentary: the quarter (default: the one the request names).")] = None,
+    author: Annotated[str | None, typer.Option(
+        "--author", help="commentary: who wrote it (default: the request's owner).")] = None,
+    received: Annotated[str | None, typer.Option(
+        "--date", help="commentary: YYYY-MM-DD it was received (default: today).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="commentary: replace a file that already holds other text.")] = False,
 ) -> None:  # fmt: skip
     """Import a file into the project's data/ folder, checked to be of KIND first.
+
+    commentary files each filled request (FILE, or every .md and .docx in a folder) as
+    data/commentary/<quarter>/<indicator_id>.md, with its author and date.
 
     tidy and pibook add the council's own figures to data/values/<source>.csv (merged by
     indicator, area, period and vintage) with catalogue stubs for new indicators; lait and
@@ -287,6 +349,9 @@ def import_command(
     from analysis.imports import import_file
 
     root = project or Path.cwd()
+    if kind == "commentary":
+        import_commentary(root, file, quarter, author, received, force)
+        return
     result = import_file(kind, file, root, source, published, ids, sheet)
     report_import(result, root)
 
@@ -427,6 +492,172 @@ def _keys(table):  # noqa: ANN001, ANN202
     from analysis.forecasting import series_keys
 
     return series_keys(table)
+
+
+# --- the analyst's quarter: commentary requests, returns, sign-off and status --------------
+def _date_option(text: str | None, option: str):  # noqa: ANN202
+    """Read a YYYY-MM-DD option (today when not given), or fail naming the option."""
+    import datetime as dt
+
+    from analysis.validation import check_as_of
+
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(check_as_of(text))
+    except OutturnError:
+        fail(f"{option} {text!r} is not a date. Fix: write it as YYYY-MM-DD", 2)
+
+
+def _quarter_option(text: str, option: str = "--quarter"):  # noqa: ANN202
+    from analysis.periods import parse_period
+
+    period = parse_period(text)
+    if period.freq != "quarter":
+        fail(f"{option} {text!r} is a {period.freq}, not a quarter. Fix: write e.g. "
+             '"2018-19 Q1"', 2)  # fmt: skip
+    return period
+
+
+def _shown(path: Path) -> str:
+    root = _root()
+    return str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+
+
+@app.command("new-quarter")
+def new_quarter_command(
+    quarter: Annotated[str, typer.Argument(help='The quarter to collect for, e.g. "2018-19 Q1".')],
+    project: ProjectOption = None,
+    meeting: Annotated[str | None, typer.Option(
+        "--meeting", help="YYYY-MM-DD the committee meets (default: report.meeting_date).")] = None,
+    requested: Annotated[str | None, typer.Option(
+        "--date", help="YYYY-MM-DD the requests are sent (default: today).")] = None,
+    exceptions_only: Annotated[bool, typer.Option(
+        "--exceptions-only", help="Ask only about the indicators that need an exception "
+        "report (default: every indicator, exceptions first).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write requests again over those already there.")] = False,
+) -> None:  # fmt: skip
+    """Write a commentary request for each indicator owner (Markdown, and Word with Quarto).
+
+    Each lists the owner's indicators with the quarter's figures, direction of travel,
+    RAG, the draft commentary and empty Commentary / Service response sections, and the
+    deadline: report.meeting_date less report.deadline_working_days working days.
+    """
+    from analysis.collection import build_requests, write_requests
+    from analysis.pack import build_pack
+    from analysis.validation import load_project, quarters_with_figures
+
+    period = _quarter_option(quarter, "QUARTER")
+    day = _date_option(requested, "--date")
+    if meeting is not None:
+        meeting = _date_option(meeting, "--meeting").isoformat()
+    paths = _paths(project)
+    data = load_project(paths)
+    pack = build_pack(data, period)
+    requests = build_requests(pack, day, meeting, exceptions_only)
+    done = write_requests(pack, requests, force)
+    for path in done.files:
+        say(f"wrote {_shown(path)}")
+    for path in done.kept:
+        say(f"kept {_shown(path)} (already there; --force writes it again)")
+    if period not in quarters_with_figures(data):
+        say(f"note: no council figures for {period.label} yet: the requests give each "
+            "indicator's latest figure; load the quarter's figures and run again with "
+            "--force")  # fmt: skip
+    for note in done.notes:
+        say(f"note: {note}")
+    deadline = requests[0].deadline if requests else None
+    due = f"; due {deadline.isoformat()}" if deadline else "; no deadline (no report.meeting_date)"
+    say(f"done: {len(requests)} request(s) for {period.label}{due}", "bold green")
+
+
+def import_commentary(
+    root: Path, file: Path, quarter: str | None, author: str | None, received: str | None,
+    force: bool,
+) -> None:  # fmt: skip
+    """File each filled request's commentary (``outturn import commentary FILE|DIR``)."""
+    from analysis.catalogue import load_catalogue
+    from analysis.collection import import_returned, returned_files
+
+    paths = _paths(root)
+    catalogue = load_catalogue(paths.catalogue_file)
+    day = _date_option(received, "--date")
+    if quarter is not None:
+        quarter = _quarter_option(quarter).label
+    for path in returned_files(file):
+        done = import_returned(paths, catalogue, path, quarter, author, day, force)
+        for out in done.written:
+            say(f"wrote {_shown(out)}")
+        for out in done.unchanged:
+            say(f"unchanged: {_shown(out)}")
+        if done.empty:
+            say(f"note: {path.name}: nothing written yet for {', '.join(done.empty)}")
+        say(f"done: {path.name}: {len(done.written)} filed for {done.quarter}, "
+            f"{len(done.unchanged)} unchanged, {len(done.empty)} left empty")  # fmt: skip
+
+
+@app.command("clear")
+def clear_command(
+    indicator: Annotated[str, typer.Argument(help="The indicator id, e.g. cla.")],
+    quarter: Annotated[str, typer.Option("--quarter", "-q", help='e.g. "2017-18 Q3".')],
+    by: Annotated[str, typer.Option("--by", help="Who signs the commentary off.")],
+    on: Annotated[str | None, typer.Option(
+        "--date", help="YYYY-MM-DD it was cleared (default: today).")] = None,
+    project: ProjectOption = None,
+) -> None:  # fmt: skip
+    """Record sign-off of an indicator's commentary for a quarter (in its front matter)."""
+    from analysis.catalogue import load_catalogue
+    from analysis.collection import clear_commentary
+
+    paths = _paths(project)
+    load_catalogue(paths.catalogue_file)[indicator]  # an unknown id names the catalogue's ids
+    day = _date_option(on, "--date")
+    path = clear_commentary(paths, indicator, _quarter_option(quarter), by, day)
+    say(f"cleared: {_shown(path)} by {' '.join(by.split())} on {day.isoformat()}", "bold green")
+
+
+STATUS_COLUMNS = ("indicator", "owner", "requested", "received", "cleared by", "date", "missing")
+
+
+@app.command("status")
+def status_command(
+    quarter: Annotated[str, typer.Option("--quarter", "-q", help='e.g. "2017-18 Q3".')],
+    project: ProjectOption = None,
+) -> None:
+    """Show where each indicator's commentary stands: requested, received, cleared, missing."""
+    from analysis.collection import meeting_and_deadline, sent_requests, status_rows
+    from analysis.pack import build_pack
+    from analysis.validation import load_project
+
+    period = _quarter_option(quarter)
+    paths = _paths(project)
+    data = load_project(paths)
+    pack = build_pack(data, period)
+    rows = status_rows(pack, sent_requests(paths.commentary_dir / period.slug / "requests"))
+    _print_status(rows)
+    cleared = sum(1 for r in rows if r["cleared by"])
+    missing = sum(1 for r in rows if r["missing"])
+    _, deadline = meeting_and_deadline(data.council, period)
+    due = f"; due {deadline.isoformat()}" if deadline else ""
+    say(f"{period.label}: {len(rows)} indicator(s), {cleared} cleared, {missing} with "
+        f"something missing{due}")  # fmt: skip
+
+
+def _print_status(rows: list[dict[str, str]]) -> None:
+    """Print a table in a terminal; one plain line per indicator in a pipe or a log."""
+    out = Console(highlight=False)  # the table is the command's output: stdout
+    if out.is_terminal:
+        from rich.table import Table
+
+        table = Table(*[c.capitalize() for c in STATUS_COLUMNS])
+        for row in rows:
+            table.add_row(*[row[c] or "-" for c in STATUS_COLUMNS])
+        out.print(table)
+        return
+    for row in rows:
+        sys.stdout.write("; ".join(f"{c}: {row[c] or '-'}" for c in STATUS_COLUMNS) + "\n")
+    sys.stdout.flush()
 
 
 # --- publish: copy a rendered quarter to a site folder with a manifest ---------------------

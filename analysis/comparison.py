@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from analysis.catalogue import Catalogue, Indicator
+from analysis.catalogue import Catalogue, Indicator, Target
 from analysis.config import DEFAULT_EXCEPTION_RULE
 from analysis.loading import SN_CODE
 from analysis.periods import Period, last_year_end, same_period_last_year
@@ -127,15 +127,23 @@ def target_baseline(index: SeriesIndex, ind: Indicator, area: str, p: Period) ->
     if target is None or target.rule in ("none", "tbc"):
         note = target.describe if target else "no target recorded"
         return Baseline(p.year().label, float("nan"), note=note)
-    if target.rule == "value" and target.value is None:
-        return Baseline(
-            p.year().label, float(target.count), note=target.describe, on_count=True, exact=True
-        )
     if target.rule == "value":
-        return Baseline(p.year().label, float(target.value), note=target.describe, exact=True)
+        return _value_target(target, p)
     last = _from_obs(value_at(index, ind, area, last_year_end(p)))
     wanted = "low" if target.rule == "decrease_on_last_year" else "high"
     return Baseline(last.period, last.value, wanted=wanted, note=target.describe, exact=True)
+
+
+def _value_target(target: Target, p: Period) -> Baseline:
+    """Return a numeric target: the period's value of the year's profile, else the year's."""
+    profiled = target.profiled(p)
+    if profiled is not None:
+        when, value = profiled
+        note = f"profiled target for {when.label} (the year's: {target.describe})"
+        return Baseline(when.label, value, note=note, on_count=target.on_count, exact=True)
+    value = float(target.count) if target.on_count else float(target.value)
+    return Baseline(p.year().label, value, note=target.describe, on_count=target.on_count,
+                    exact=True)  # fmt: skip
 
 
 def across_break(ind: Indicator, current: Period, baseline_period: str) -> str:
@@ -299,11 +307,20 @@ RULE_TEXT = {
     "worse_than_neighbours": "worse than the statistical-neighbour average",
     "special_cause_concern": "showing special-cause concern (SPC)",
     "has_commentary": "chosen for report by the service (commentary written this quarter)",
+    "red": "rated red against its target",
+    "amber": "rated amber or red against its target",
 }
+RAG_CONDITIONS = {"red": ("red",), "amber": ("amber", "red")}
+"""Exception-rule conditions read from the RAG status: ``red`` is red alone; ``amber`` is amber
+or red (anything short of green that is rated)."""
 
 
 def exception_reasons(
-    rows: Sequence[dict], rule: Sequence[str], signal: str = "", commented: bool = False
+    rows: Sequence[dict],
+    rule: Sequence[str],
+    signal: str = "",
+    commented: bool = False,
+    rag: str | None = None,
 ) -> list[str]:
     """Which conditions of ``rule`` an indicator meets, in the rule's order.
 
@@ -311,7 +328,8 @@ def exception_reasons(
     ``worse_than_year_end``, ``worse_than_previous_period``,
     ``worse_than_same_period_last_year``, ``worse_than_england``,
     ``worse_than_neighbours``, ``special_cause_concern``, ``has_commentary``
-    (the service wrote commentary for the quarter: the analyst's choice).
+    (the service wrote commentary for the quarter: the analyst's choice),
+    ``red`` (rated red) and ``amber`` (rated amber or red; see :data:`RAG_CONDITIONS`).
     """
     by_comp = {r["comparison"]: r["judgement"] for r in rows}
     met = []
@@ -320,6 +338,7 @@ def exception_reasons(
         if (
             (condition == "special_cause_concern" and signal == "special_cause_concern")
             or (condition == "has_commentary" and commented)
+            or (rag and rag in RAG_CONDITIONS.get(condition, ()))
             or (comp and by_comp.get(comp) == "worse")
         ):
             met.append(condition)

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analysis.committees import Committee, parse_committees
 from analysis.errors import ConfigError
 from analysis.inputs import KeyReader, YamlDocument, load_yaml
+from analysis.rag import RagRule, parse_rag
 from analysis.tolerance import NO_TOLERANCE, Tolerance, parse_tolerance
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -22,6 +24,8 @@ EXCEPTION_RULES = (
     "worse_than_neighbours",
     "special_cause_concern",
     "has_commentary",
+    "red",
+    "amber",
 )
 DEFAULT_EXCEPTION_RULE = ("off_target", "worse_than_year_end")
 
@@ -158,6 +162,16 @@ class CouncilConfig:
     extra: dict[str, Any] = field(default_factory=dict)
     comparators: dict[str, ComparatorGroup] = field(default_factory=dict)
     neighbour_models: tuple[GroupModel, ...] = ()
+    rag: RagRule | None = None  # report.rag: None leaves RAG off
+    meeting_dates: dict[str, str] = field(default_factory=dict)  # quarter label (or "") -> ISO
+    deadline_working_days: int = 7  # commentary is due this many working days before it
+    require_clearance: bool = False  # --published stops while an exception is not cleared
+    group_by: str = "priority"  # the catalogue field the overview groups rows by ("" for none)
+    committees: tuple[Committee, ...] = ()  # report.committees: the packs --all-committees makes
+
+    def meeting_date(self, quarter: str) -> str | None:
+        """Return the ISO date of the meeting that reads ``quarter``'s report, if set."""
+        return self.meeting_dates.get(quarter) or self.meeting_dates.get("")
 
     def comparator(self, group_id: str) -> ComparatorGroup:
         """Return a comparator group by id (``neighbours`` is the DfE neighbours).
@@ -266,6 +280,16 @@ def _neighbours(keys: KeyReader, raw: dict) -> tuple[dict, tuple[Area, ...]]:
 
 def _report(keys: KeyReader, raw: dict) -> dict[str, Any]:
     report = keys.get(raw, ("report",), "mapping", {})
+    found = _report_basics(keys, report) | _quarter_routine(keys, report)
+    rated = [r for r in found["exception_rule"] if r in ("red", "amber")]
+    if rated and found["rag"] is None:
+        keys.problem(("report", "exception_rule"), f"uses {', '.join(rated)} but RAG is off",
+                     "turn RAG on with report.rag (e.g. rag: {tolerance: '10%'}), or take "
+                     f"{', '.join(rated)} out of the rule")  # fmt: skip
+    return found
+
+
+def _report_basics(keys: KeyReader, report: dict) -> dict[str, Any]:
     return {
         "exception_rule": _exception_rule(keys, report),
         "suppress_below": _suppress_below(keys, report),
@@ -274,6 +298,78 @@ def _report(keys: KeyReader, raw: dict) -> dict[str, Any]:
             report, ("report", "draft_commentary"), DRAFT_MODES, "below"
         ),
         "quarter": _quarter(keys, report),
+    }
+
+
+GROUP_FIELDS = ("priority", "service", "portfolio", "owner", "accountable")
+"""Catalogue fields the overview can group its rows by (``report.group_by``)."""
+
+
+def _rag(keys: KeyReader, report: dict) -> RagRule | None:
+    """``report.rag``: absent (or false) leaves RAG off; true or a mapping turns it on."""
+    raw = report.get("rag")
+    if raw is None or raw is False:
+        return None
+    try:
+        return parse_rag(raw)
+    except ValueError as exc:
+        message, _, fix = str(exc).partition("; ")
+        keys.problem(("report", "rag"), message, fix or "see docs/data-model.md")
+        return None
+
+
+def _meeting_dates(keys: KeyReader, report: dict) -> dict[str, str]:
+    """``report.meeting_date``: one date, or a date per quarter (``2017-18 Q3: 2018-02-08``)."""
+    import datetime as dt
+
+    from analysis.periods import PeriodError, parse_period
+
+    path, raw = ("report", "meeting_date"), report.get("meeting_date")
+    fix = "write the date as YYYY-MM-DD, or one per quarter: {2017-18 Q3: 2018-02-08}"
+    items = raw.items() if isinstance(raw, dict) else [("", raw)] if raw is not None else []
+    out = {}
+    for quarter, when in items:
+        try:
+            label = parse_period(str(quarter)).label if quarter != "" else ""
+        except PeriodError:
+            keys.problem(path, f"{quarter!r} is not a quarter", fix)
+            continue
+        try:
+            day = when if isinstance(when, dt.date) else dt.date.fromisoformat(str(when))
+        except ValueError:
+            keys.problem(path, f"{label + ': ' if label else ''}{when!r} is not a date", fix)
+            continue
+        out[label] = day.isoformat()[:10]
+    return out
+
+
+def _quarter_routine(keys: KeyReader, report: dict) -> dict[str, Any]:
+    """RAG, the meeting and the commentary deadline, clearance, grouping and committee packs."""
+    days = keys.get(report, ("report", "deadline_working_days"), "whole", 7,
+                    "write a whole number of working days, such as 7")  # fmt: skip
+    if days < 0:
+        keys.problem(("report", "deadline_working_days"), f"is {days}", "write 0 or more")
+        days = 7
+    group_by = report.get("group_by", "priority")
+    group_by = "" if group_by in (None, False, "none") else group_by
+    if group_by and group_by not in GROUP_FIELDS:
+        keys.problem(("report", "group_by"), f"is {group_by!r}",
+                     f"use one of {', '.join(GROUP_FIELDS)}, or none")  # fmt: skip
+        group_by = "priority"
+    try:
+        committees = parse_committees(report.get("committees"), keys.file)
+    except ConfigError as exc:
+        message = str(exc).removeprefix(f"{keys.file}: ")
+        what, _, fix = message.partition(". Fix: ")
+        keys.problem(("report", "committees"), what, fix or "see docs/data-model.md")
+        committees = ()
+    return {
+        "rag": _rag(keys, report),
+        "meeting_dates": _meeting_dates(keys, report),
+        "deadline_working_days": days,
+        "require_clearance": keys.get(report, ("report", "require_clearance"), "bool", False),
+        "group_by": str(group_by),
+        "committees": committees,
     }
 
 

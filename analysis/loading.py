@@ -518,30 +518,97 @@ def revisions(values: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class Commentary:
-    """What the service wrote about one indicator in one quarter."""
+    """What the service wrote about one indicator in one quarter.
+
+    ``meta`` is the file's front matter: who wrote it (``author``), when
+    (``date``), its ``status`` (``draft``, ``received`` or ``cleared``) and who
+    signed it off and when (``cleared_by``, ``cleared_on``); empty for a file
+    without front matter.
+    """
 
     indicator_id: str
     commentary: str = ""
     service_response: str = ""
     file: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
         """True when neither section has any text."""
         return not (self.commentary.strip() or self.service_response.strip())
 
+    @property
+    def cleared(self) -> bool:
+        """True when a manager has signed the commentary off (``outturn clear``)."""
+        return bool(self.meta.get("cleared_by")) and self.meta.get("status") == "cleared"
+
 
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.M)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+"""YAML front matter at the top of a commentary file, between two ``---`` lines."""
+COMMENTARY_STATUSES = ("draft", "received", "cleared")
+META_KEYS = ("author", "date", "status", "cleared_by", "cleared_on")
+"""The front matter outturn reads and writes, in the order it writes them."""
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Return a commentary file's front matter (as texts) and the Markdown after it.
+
+    Raises
+    ------
+    ValueError
+        When the front matter is not YAML, or not a mapping; the message says which.
+    """
+    import yaml
+
+    found = FRONT_MATTER.match(text)
+    if not found:
+        return {}, text
+    try:
+        raw = yaml.safe_load(found.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        raise ValueError(f"the front matter is not valid YAML{where}") from None
+    if not isinstance(raw, dict):
+        raise ValueError("the front matter is not a list of 'key: value' lines")
+    meta = {str(k): ("" if v is None else str(v)) for k, v in raw.items()}
+    return meta, text[found.end() :]
+
+
+def front_matter_problems(meta: dict[str, str], file: str) -> list[Problem]:
+    """Check the status and dates of a commentary file's front matter."""
+    problems = []
+    status = meta.get("status", "")
+    if status and status not in COMMENTARY_STATUSES:
+        problems.append(Problem(file, "front matter", f"status {status!r} is not one of "
+                                f"{', '.join(COMMENTARY_STATUSES)}",
+                                "write draft, received or cleared (outturn clear sets it)",
+                                line=1, key="status"))  # fmt: skip
+    for key in ("date", "cleared_on"):
+        value = meta.get(key, "")
+        try:
+            if value:
+                dt.date.fromisoformat(value[:10])
+        except ValueError:
+            problems.append(Problem(file, "front matter", f"{key} {value!r} is not a date",
+                                    "write it as YYYY-MM-DD", line=1, key=key))  # fmt: skip
+    return problems
 
 
 def parse_commentary(text: str, indicator_id: str, file: str = "") -> Commentary:
     """Split a commentary Markdown file into its 'Commentary' and 'Service response' sections.
 
-    Text before the first level-2 heading counts as commentary.
+    Front matter (between ``---`` lines at the top) is read into ``meta``; text
+    before the first level-2 heading counts as commentary.
     """
+    try:
+        meta, text = split_front_matter(text)
+    except ValueError:
+        meta = {}  # read_commentary reports it; the page still shows what was written
     parts = _HEADING.split(text)
-    result = Commentary(indicator_id, commentary=parts[0].strip(), file=file)
+    result = Commentary(indicator_id, commentary=parts[0].strip(), file=file, meta=meta)
     for heading, body in zip(parts[1::2], parts[2::2], strict=False):
         key = heading.strip().lower().rstrip(":")
         if key.startswith("service response"):
@@ -581,6 +648,11 @@ def read_commentary(
             problems += exc.problems
             continue
         found[ind] = parse_commentary(text, ind, str(path))
+        try:
+            problems += front_matter_problems(split_front_matter(text)[0], str(path))
+        except ValueError as exc:
+            fix = "write it as 'key: value' lines between two '---' lines, or delete it"
+            problems.append(Problem(str(path), "front matter", str(exc), fix, line=1))
     return found, problems
 
 

@@ -33,6 +33,12 @@ def icon_svg(letter: str) -> str:
 def mark_html(mark: Mark) -> str:
     """Return a mark as HTML: symbols hidden from screen readers, words always present."""
     title = f' title="{esc(mark.title)}"' if mark.title else ""
+    if mark.kind == "rag":
+        return (
+            f'<span class="rag rag-{esc(mark.tone)}"{title}>'
+            f'<span class="rag-shape" aria-hidden="true">{esc(mark.symbol)}</span> '
+            f"{esc(mark.words)}</span>"
+        )
     if mark.kind == "badge":
         return (
             f'<span class="signal signal-{esc(mark.tone)}"{title}>'

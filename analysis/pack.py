@@ -8,8 +8,9 @@ from dataclasses import replace as dataclass_replace
 import pandas as pd
 
 from analysis.catalogue import Indicator
+from analysis.committees import Committee, resolve_subset, selected_ids
 from analysis.comparators import comparator_index
-from analysis.errors import PeriodError
+from analysis.errors import ConfigError, PeriodError
 from analysis.loading import (
     Commentary,
     read_commentary,
@@ -42,6 +43,7 @@ class Pack:
     published: bool = False
     extras: dict[str, object] = field(default_factory=dict)
     scorecard: pd.DataFrame = field(init=False, repr=False)
+    subset: Committee | None = None  # a committee's or portfolio's pack: its indicators only
 
     def __post_init__(self) -> None:
         self.scorecard = scorecard_frame(self.results)
@@ -55,6 +57,12 @@ class Pack:
     def council_name(self) -> str:
         """The council's name."""
         return self.data.council.council.name
+
+    @property
+    def title(self) -> str:
+        """``Blackpool performance report, 2017-18 Q3`` (and the pack's name, for a subset)."""
+        name = f" ({self.subset.name})" if self.subset is not None else ""
+        return f"{self.council_name} performance report, {self.quarter.label}{name}"
 
     @property
     def reported(self) -> list[str]:
@@ -199,6 +207,33 @@ def build_pack(
     ctx = Context(index, council, quarter, data.ranks, commentary, other_sources, data.sources)
     results = build_results(ctx, list(data.catalogue.values()))
     return Pack(data, quarter, values, index, results, commentary, as_of, published)
+
+
+def subset_pack(pack: Pack, committee: Committee | None) -> Pack:
+    """Return the pack of one committee or portfolio: its indicators only, the same results.
+
+    Nothing is recomputed: each indicator's result is the whole report's, so a
+    committee reads the same figures, RAG and commentary as the full pack.
+    """
+    if committee is None:
+        return pack
+    keep = selected_ids(committee, pack.data.catalogue)
+    if not keep:
+        raise ConfigError(
+            f"the pack {committee.name!r} selects no indicator in indicators.yml. Fix: check "
+            "its portfolios, services, priorities or indicators against the catalogue"
+        )
+    results = {i: pack.results[i] for i in keep}
+    commentary = {i: c for i, c in pack.commentary.items() if i in results}
+    return dataclass_replace(pack, results=results, commentary=commentary, subset=committee)
+
+
+def apply_subset(pack: Pack, spec: str | None) -> Pack:
+    """Return the pack a notebook's ``subset`` parameter names (empty: the whole pack)."""
+    if not spec:
+        return pack
+    council = pack.data.council
+    return subset_pack(pack, resolve_subset(spec, council.committees, pack.data.catalogue.values()))
 
 
 def pack_revisions(pack: Pack) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from analysis.comparison import SCORECARD_COLUMNS
 from analysis.config import ProjectPaths
 from analysis.errors import OutturnError
 from analysis.outputs import normalise_notebook, write_csv, write_xlsx
-from analysis.pack import Pack, build_pack, choose_quarter, resolve_quarter
+from analysis.pack import Pack, apply_subset, build_pack, choose_quarter, resolve_quarter
 from analysis.rendering import choose_engine, render_home, render_python, render_quarto
 from analysis.results import SIGNAL_COLUMNS, forecast_items
 from analysis.site import Page, Site, check_twins, footer_lines, read_config, read_pages
@@ -160,8 +160,46 @@ def site_for(paths: ProjectPaths, pack: Pack) -> Site:
     """Return the quarter's pages (from ``_quarto.yml`` and ``notebooks/``), title and footer."""
     pages = read_pages(paths)
     check_twins(pages)
-    title = f"{pack.council_name} performance report, {pack.quarter.label}"
-    return Site(title, pages, footer_lines(pack.data.sources))
+    return Site(pack.title, pages, footer_lines(pack.data.sources))
+
+
+def output_folder(paths: ProjectPaths, pack: Pack) -> tuple[Path, Path]:
+    """Where a run builds and what it replaces: ``reports/<quarter>/``, or a pack inside it."""
+    if pack.subset is None:
+        return paths.reports, paths.report_dir(pack.quarter.slug)
+    quarter = paths.report_dir(pack.quarter.slug)
+    return quarter, quarter / pack.subset.slug
+
+
+def committee_packs(folder: Path) -> list[str]:
+    """List the committee and portfolio packs in a quarter's folder (sub-folders with pages)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / "index.html").is_file())
+
+
+def check_clearance(pack: Pack, progress: Progress) -> None:
+    """Warn (or stop) while an exception's commentary is not signed off.
+
+    The published build is the one councillors read; ``report.require_clearance``
+    makes an exception not cleared stop it.
+
+    Raises
+    ------
+    OutturnError
+        With ``report.require_clearance: true``, naming each exception not cleared.
+    """
+    from analysis.collection import uncleared_exceptions
+
+    found = uncleared_exceptions(pack)
+    if not found:
+        return
+    what = f"{len(found)} exception report(s) not cleared: {', '.join(found)}"
+    fix = (f'sign each off with outturn clear INDICATOR --quarter "{pack.quarter.label}" '
+           "--by NAME")  # fmt: skip
+    if pack.data.council.require_clearance:
+        raise OutturnError.at("--published", what, f"{fix} (report.require_clearance is true)")
+    progress(f"warning: {what}. Fix: {fix}")
 
 
 def run_quarter(
@@ -171,11 +209,14 @@ def run_quarter(
     engine: str = "auto",
     progress: Progress = lambda _: None,
     published: bool = False,
+    subset: str = "",
 ) -> RunResult:
     """Produce ``reports/<quarter>/``: scorecard, forecasts, executed notebooks and pages.
 
     ``published`` withholds small counts (``report.suppress_below``) everywhere,
     for the build that leaves the council; the default internal build shows all.
+    ``subset`` (``committee:NAME`` or ``portfolio:NAME``) makes that pack instead,
+    in ``reports/<quarter>/<pack>/``: the same pages for its indicators only.
 
     Validation runs first; if it fails, or any step after it does, nothing is
     written to the quarter's folder (the work happens in a staging folder that
@@ -194,14 +235,17 @@ def run_quarter(
         period, why = choose_quarter(data, as_of)
         progress(f"quarter {why}")
     pack = build_pack(data, period, as_of, published)
+    if published:
+        check_clearance(pack, progress)
+    pack = apply_subset(pack, subset)
     site = site_for(paths, pack)
     timings["validate_and_compute"] = time.perf_counter() - t0
     progress(
         f"validated data; {period.label}: {len(pack.reported)} indicators, "
         f"{len(pack.exceptions)} exceptions"
     )
-    final = paths.report_dir(period.slug)
-    with staging_folder(paths.reports, period.slug) as staging:
+    where, final = output_folder(paths, pack)
+    with staging_folder(where, final.name) as staging:
         staging.chmod(0o755)  # readable by the other users of an intranet folder
         write_scorecard(pack, staging)
         write_forecasts(pack, staging)
@@ -214,6 +258,8 @@ def run_quarter(
             "as_of": as_of or "",
             "published": published,
         }
+        if pack.subset is not None:  # notebooks without the parameter are not told of it
+            params["subset"] = pack.subset.spec
         t1 = time.perf_counter()
         with tempfile.TemporaryDirectory() as private:
             params["pack_file"] = _share_pack(pack, Path(private))
@@ -227,8 +273,13 @@ def run_quarter(
             else render_python(staging, site)
         )
         timings["render"] = time.perf_counter() - t2
+        dropped = committee_packs(final) if pack.subset is None else []
         swap_in(staging, final)
-    render_home(paths.reports, pack.council_name)
+    if dropped:
+        progress(f"note: the packs made earlier in {final.name}/ ({', '.join(dropped)}) went "
+                 "with the old report; rebuild them with --all-committees")  # fmt: skip
+    if pack.subset is None:
+        render_home(paths.reports, pack.council_name)
     folder = final
     timings["total"] = time.perf_counter() - t0
     return RunResult(

@@ -113,12 +113,20 @@ def build_manifest(paths: ProjectPaths, rendered: Path, folder: Path, quarter: s
         "git_commit": git_commit(paths.root),
         "packages": package_versions(),
         "inputs": input_hashes(paths),
+        "commentary": commentary_signoff(paths, quarter),
         "files": {
             f.relative_to(folder).as_posix(): sha256_file(f)
             for f in sorted(folder.rglob("*"))
             if f.is_file()
         },
     }
+
+
+def commentary_signoff(paths: ProjectPaths, quarter: str) -> dict[str, dict[str, str]]:
+    """Per indicator, the quarter's commentary: author, date, status, cleared_by, cleared_on."""
+    from analysis.collection import commentary_record
+
+    return commentary_record(paths.commentary_dir / parse_period(quarter).slug)
 
 
 def _copy_rendered(src: Path, dest: Path) -> None:
@@ -130,6 +138,8 @@ def _copy_rendered(src: Path, dest: Path) -> None:
             shutil.copy2(item, dest / item.name)
         elif item.is_dir() and (item.name in COPIED_DIRS or item.name.endswith("_files")):
             shutil.copytree(item, dest / item.name)
+        elif item.is_dir() and (item / "index.html").is_file():  # a committee's pack
+            _copy_rendered(item, dest / item.name)
 
 
 def _inside(path: Path, folder: Path) -> bool:

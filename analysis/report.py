@@ -35,6 +35,7 @@ def open_pack(
     council_config: str | None = None,
     published: bool = False,
     pack_file: str | None = None,
+    subset: str | None = None,
 ) -> Pack:
     """Load and check the project's data and compute the quarter's pack (for notebooks).
 
@@ -42,11 +43,14 @@ def open_pack(
     ``pack_file`` is the pack ``outturn run`` has already computed for this run
     (a pickle in a private temporary folder): when it is for the same quarter
     and build, it is used instead of computing the pack again in every notebook.
+    ``subset`` names a committee's or portfolio's pack (``committee:NAME`` or
+    ``portfolio:NAME``, see :mod:`analysis.committees`): its indicators only.
     """
     from analysis.display import install
+    from analysis.pack import apply_subset
 
     install()
-    cached = _cached_pack(pack_file, quarter, published)
+    cached = _cached_pack(pack_file, quarter, published, subset)
     if cached is not None:
         return cached
     data = load_project(project_paths(project, data_dir or None, council_config or None))
@@ -55,10 +59,12 @@ def open_pack(
 
         data = published_data(data)
     period = resolve_quarter(data, quarter or None, as_of or None)
-    return build_pack(data, period, as_of or None, published)
+    return apply_subset(build_pack(data, period, as_of or None, published), subset)
 
 
-def _cached_pack(pack_file: str | None, quarter: str | None, published: bool) -> Pack | None:
+def _cached_pack(
+    pack_file: str | None, quarter: str | None, published: bool, subset: str | None = None
+) -> Pack | None:
     if not pack_file or not Path(pack_file).is_file():
         return None
     import pickle
@@ -67,6 +73,9 @@ def _cached_pack(pack_file: str | None, quarter: str | None, published: bool) ->
         pack = pickle.load(handle)  # noqa: S301 - written by this run of outturn, not user input
     same_quarter = not quarter or pack.quarter.label == quarter
     if not same_quarter or pack.published != published:
+        return None
+    made_for = pack.subset.spec if getattr(pack, "subset", None) is not None else ""
+    if subset is not None and subset != made_for:  # a notebook without the parameter takes it
         return None
     return pack
 
@@ -88,7 +97,7 @@ def section(title: str, content: object, level: int = 3) -> list:
 
 def page_title(pack: Pack, page: str) -> Heading:
     """Return the page's level-1 heading (``Blackpool performance report, 2017-18 Q3: ...``)."""
-    return Heading(f"{pack.council_name} performance report, {pack.quarter.label}: {page}", 1)
+    return Heading(f"{pack.title}: {page}", 1)
 
 
 def result(pack: Pack, indicator_id: str) -> IndicatorResult:
@@ -108,9 +117,57 @@ def overview_summary(pack: Pack) -> list[Paragraph]:
     return [Paragraph(text) for text in words.overview_summary(pack)]
 
 
-def overview_table(pack: Pack) -> Table:
-    """Return the scorecard: every indicator with a figure, its target, arrows and SPC readings."""
-    return tables.overview_table(pack)
+def overview_table(pack: Pack) -> Table | list:
+    """Return the scorecard: every indicator with a figure, its target, arrows and SPC readings.
+
+    With more than one group (``report.group_by``, default the indicators' priority) the rows
+    are split into one table per group, each under its heading with a subtotal line.
+    """
+    return grouped(pack, tables.overview_table(pack))
+
+
+def grouped(pack: Pack, table: Table) -> Table | list:
+    """Return the overview table, or one per group (heading, table, subtotal) when several."""
+    parts = tables.overview_groups(pack, table)
+    if len(parts) == 1:
+        return table
+    field = pack.data.council.group_by
+    blocks: list = []
+    for name, part in parts:
+        results = [
+            pack.results[i]
+            for i in pack.reported
+            if (tables.group_of(pack.results[i], field) or "Other indicators") == name
+        ]
+        blocks += [Heading(name, 2), part, Paragraph(words.group_subtotal(results))]
+    return blocks
+
+
+def rag_summary(pack: Pack) -> list[Paragraph]:
+    """Return the overview's headline counts with their denominators (none when RAG is off)."""
+    text = words.rag_headline(pack)
+    return [Paragraph(text)] if text else []
+
+
+def rag_key(pack: Pack) -> list:
+    """Return the RAG key, printed once under the overview (nothing when RAG is off)."""
+    rule = pack.data.council.rag
+    if rule is None:
+        return []
+    return [tables.rag_key(rule.describe())]
+
+
+def out_of_date(pack: Pack) -> list:
+    """List the indicators whose latest figure is older than their frequency allows."""
+    found = words.out_of_date(pack)
+    if not found:
+        return []
+    intro = Paragraph(
+        "Out of date: these indicators' latest figures are older than their frequency allows "
+        f"for {pack.quarter.label} (in the scorecard, such a figure's period is marked "
+        f"'{tables.OUT_OF_DATE}')."
+    )
+    return [intro, Bullets(tuple(found))]
 
 
 def not_reported(pack: Pack) -> Table:
@@ -134,6 +191,21 @@ def indicator_summary(item: IndicatorResult) -> list[Paragraph]:
     out = [Paragraph(item.indicator.title), Paragraph(narrative.polarity_and_unit(item))]
     reason = narrative.why_reported(item)
     return out + ([Paragraph(reason)] if reason else [])
+
+
+def rag_status(item: IndicatorResult) -> Paragraph | None:
+    """Return the indicator's RAG status and why (nothing when RAG is off)."""
+    if not item.rag_on:
+        return None
+    words_, _, meaning = tables.RAG_MARKS.get(item.rag or "", tables.RAG_MARKS[""])
+    why = item.rag_reason or meaning
+    return Paragraph(f"{words_}: {why}.", strong="RAG status:")
+
+
+def indicator_metadata(item: IndicatorResult) -> Table | None:
+    """Return the short 'about this indicator' block (owner, definition, source...), or None."""
+    found = tables.metadata_table(item)
+    return None if found.empty else found
 
 
 def history_table(item: IndicatorResult) -> Table:
@@ -173,6 +245,18 @@ def _fan_frame(item: IndicatorResult) -> pd.DataFrame | None:
     return frame
 
 
+def trajectory_frame(item: IndicatorResult) -> pd.DataFrame | None:
+    """Return the profiled target as points to draw (``date``, ``period``, ``value``), or None."""
+    if not item.trajectory:
+        return None
+    return pd.DataFrame(
+        [
+            {"date": pd.Timestamp(p.end_date), "period": p.label, "value": v}
+            for p, v in item.trajectory
+        ]  # fmt: skip
+    )
+
+
 def chart(pack: Pack, item: str | IndicatorResult) -> Figure | Paragraph:
     """Return the council against its statistical neighbours and England, with target and forecast.
 
@@ -192,12 +276,13 @@ def chart(pack: Pack, item: str | IndicatorResult) -> Figure | Paragraph:
         title=title,
         unit_label=UNIT_AXIS.get(ind.unit, ind.unit),
         source=_sources(pack, ind.id),
-        target=item.target_value,
+        target=None if item.trajectory else item.target_value,
         fan=_fan_frame(item),
         band=item.band,
         area=pack.council_name,
         count=count,
         breaks=ind.breaks,
+        trajectory=trajectory_frame(item),
     ).properties(name=f"{ind.id}-history")
     caption = (
         "Shaded band: the range of the statistical neighbours, lowest to highest."
@@ -219,11 +304,19 @@ def spc_chart(pack: Pack, item: str | IndicatorResult) -> Figure | None:
         item.spc.frame,
         title=f"{ind.short_title}: statistical process control",
         unit_label=UNIT_AXIS.get(ind.unit, ind.unit),
-        target=item.target_value,
+        target=spc_target(item),
         source=f"{pack.council_name} figures as reported",
         area=pack.council_name,
     ).properties(name=f"{ind.id}-spc")
     return Figure(drawn)
+
+
+def spc_target(item: IndicatorResult) -> float | None:
+    """Return the target SPC assurance was judged against (the trajectory's, else the year's)."""
+    from analysis.results import trajectory_value
+
+    found = trajectory_value(item.target, item.series)
+    return item.target_value if found is None else found
 
 
 def commentary(pack: Pack, item: IndicatorResult) -> list:
@@ -316,6 +409,17 @@ def sources(pack: Pack) -> list:
         ]
         items.append(f"{sid}: {'; '.join(bits)}")
     return [Bullets(tuple(items)), Paragraph(OGL)]
+
+
+def definitions(pack: Pack) -> Table | Paragraph:
+    """Return the definitions appendix: what each indicator counts, its source and owner."""
+    found = tables.definitions_table(pack)
+    return Paragraph("No indicators in this report.") if found.empty else found
+
+
+def rag_method(pack: Pack) -> list[Paragraph]:
+    """Say how indicators are rated red, amber or green this quarter, or that RAG is off."""
+    return [Paragraph(text) for text in words.rag_method(pack)]
 
 
 def backtest_table(pack: Pack) -> Table | Paragraph:

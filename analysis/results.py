@@ -26,7 +26,9 @@ from analysis.config import ComparatorGroup, CouncilConfig
 from analysis.importing import ENGLAND
 from analysis.loading import SN_CODE, Commentary
 from analysis.periods import Period, parse_period
+from analysis.rag import RagRule, Rating, parse_rag, rate
 from analysis.series import Observation, SeriesIndex, current_observation, history, value_at
+from analysis.timeliness import latest_period, stale_reason
 
 HORIZON = {"month": 12, "quarter": 8, "year": 3}
 """How far ahead crossings look, per frequency (a year or two of months and quarters)."""
@@ -104,6 +106,14 @@ class IndicatorResult:
     group_rank: dict | None = None
     notes: tuple[str, ...] = ()
     """About the figures shown: how a period's figure was made, what another source published."""
+    rag: str | None = None
+    """``green``, ``amber``, ``red``, or ``''`` (not rated: no target); None when RAG is off."""
+    rag_reason: str = ""
+    """Why it has that status, in words (``missed by 15, within the tolerance of 51.6``)."""
+    trajectory: tuple[tuple[Period, float], ...] = ()
+    """The year's profiled target on the indicator's own scale (drawn on the chart), if any."""
+    stale: str = ""
+    """Why the latest figure is older than the indicator's frequency allows, or ''."""
 
     @property
     def id(self) -> str:
@@ -130,6 +140,11 @@ class IndicatorResult:
         """Return this year's numeric target on the indicator's own scale, if any."""
         t = self.target
         return t.value if t is not None and t.rule == "value" else None
+
+    @property
+    def rag_on(self) -> bool:
+        """True when the council rates indicators red, amber or green (``report.rag``)."""
+        return self.rag is not None
 
     @property
     def forecast_drawn(self) -> bool:
@@ -610,7 +625,38 @@ def _unreported(ctx: Context, ind: Indicator) -> IndicatorResult:
         chart=chart_series(ctx.index, ind, ctx.council, ctx.quarter, group),
         band=neighbour_band(ctx.index, ind, (), ctx.quarter, group, code),
         group=group,
+        rag=None if ctx.council.rag is None else "",
+        rag_reason="no figure this quarter" if ctx.council.rag is not None else "",
+        trajectory=trajectory(ind.target_for(ctx.quarter)),
+        stale=stale_reason(ind, latest_period(ctx.index, ind, code, ctx.quarter), ctx.quarter),
     )
+
+
+def trajectory(target: Target | None) -> tuple[tuple[Period, float], ...]:
+    """Return the profiled target on the indicator's own scale (none for a count-only target)."""
+    if target is None or target.rule != "value" or target.on_count:
+        return ()
+    return target.profile
+
+
+def trajectory_value(target: Target | None, series: pd.Series) -> float | None:
+    """Return the profiled target at the series' latest point (SPC assurance is judged on it)."""
+    if target is None or target.on_count or series.empty or not target.profile:
+        return None
+    found = target.profiled(series.index[-1])
+    return None if found is None else found[1]
+
+
+def rating_for(
+    ind: Indicator, target: Target | None, rows: Sequence[dict], rule: RagRule | None
+) -> Rating:
+    """Rate the indicator this quarter (not rated when RAG is off or there is no target)."""
+    if rule is None:
+        return Rating()
+    own = parse_rag(ind.rag, rule) if ind.rag else rule
+    kind = target.rule if target is not None else "none"
+    floor = target.floor if target is not None else None
+    return rate(rows, ind.better, own, kind, floor)
 
 
 def build_result(ctx: Context, ind: Indicator) -> IndicatorResult:
@@ -635,10 +681,14 @@ def build_result(ctx: Context, ind: Indicator) -> IndicatorResult:
     end = analysis_period(ind, current)
     series = analysis_series(ctx.index, ind, code, end)
     numeric_target = target.value if target is not None and target.rule == "value" else None
-    spc = spc_reading(ind, series, numeric_target)
+    on_path = trajectory_value(target, series)
+    spc = spc_reading(ind, series, numeric_target if on_path is None else on_path)
     anchor = england_anchor(ctx.index, ind, end, council.england.area_code)
     commentary = ctx.commentary.get(ind.id)
-    reasons = exception_reasons(rows, council.exception_rule, spc.signal, commentary is not None)
+    rating = rating_for(ind, target, rows, council.rag)
+    reasons = exception_reasons(
+        rows, council.exception_rule, spc.signal, commentary is not None, rating.status
+    )
     return IndicatorResult(
         indicator=ind,
         quarter=ctx.quarter,
@@ -661,6 +711,10 @@ def build_result(ctx: Context, ind: Indicator) -> IndicatorResult:
         band=neighbour_band(ctx.index, ind, (), ctx.quarter, group, code),
         group=group,
         group_rank=group_rank(ctx.index, ind, group, code, ctx.quarter),
+        rag=None if council.rag is None else rating.status,
+        rag_reason=rating.reason,
+        trajectory=trajectory(target),
+        stale=stale_reason(ind, current.period, ctx.quarter),
     )
 
 
@@ -671,8 +725,9 @@ def build_results(ctx: Context, indicators: Sequence[Indicator]) -> dict[str, In
 
 # --- the files every result feeds ----------------------------------------------------------
 
-SIGNAL_COLUMNS = ["signal", "signal_rule", "assurance", "exception_reason"]
-"""Added after the agreed columns: SPC signal and assurance, and why an exception."""
+SIGNAL_COLUMNS = ["signal", "signal_rule", "assurance", "exception_reason", "rag"]
+"""Added after the agreed columns, in this order: SPC signal and assurance, why an exception,
+and the RAG status (``rag`` only when ``report.rag`` turns RAG on)."""
 EXTRA_COLUMNS = ["note", "unit", "basis", "comparable"]
 """Kept in the pack's scorecard frame (not written to scorecard.csv)."""
 
@@ -695,6 +750,7 @@ def scorecard_frame(results: Mapping[str, IndicatorResult]) -> pd.DataFrame:
             "signal_rule": r.spc.rule,
             "assurance": r.spc.assurance,
             "exception_reason": r.exception_reason,
+            "rag": r.rag,
             "unit": r.indicator.unit,
         }
         for row in r.comparisons:
@@ -702,6 +758,8 @@ def scorecard_frame(results: Mapping[str, IndicatorResult]) -> pd.DataFrame:
     columns = SCORECARD_COLUMNS + SIGNAL_COLUMNS + EXTRA_COLUMNS
     frame = pd.DataFrame(rows, columns=columns)
     frame["exception"] = frame["exception"].astype(bool)
+    if not any(r.rag_on for r in results.values()):
+        frame = frame.drop(columns="rag")  # RAG off: the scorecard keeps its earlier columns
     return frame
 
 

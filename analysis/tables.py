@@ -32,9 +32,11 @@ class Mark:
     ``str(mark)`` is the plain-text form (``↑ ✗ up, worse``), so a table of
     marks reads the same in a CSV or a terminal. ``tone`` is ``better``,
     ``worse``, ``same``, ``neutral`` or ``muted``; ``kind`` is ``dot`` (an
-    arrow and tick or cross) or ``badge`` (a word in a box, with an optional
-    round ``icon`` letter as NHS Making Data Count draws them). ``title``
-    says more (a hover hint; the key on the page says it too).
+    arrow and tick or cross), ``badge`` (a word in a box, with an optional
+    round ``icon`` letter as NHS Making Data Count draws them) or ``rag`` (a
+    RAG status: a shape with its word printed beside it; ``tone`` is then
+    ``green``, ``amber``, ``red`` or ``none``). ``title`` says more (a hover
+    hint; the key on the page says it too).
     """
 
     words: str
@@ -139,8 +141,19 @@ def target_text(result: IndicatorResult) -> str:
         return "No target recorded"
     if target.rule == "value":
         count = target.count if target.count is not None else math.nan
-        return target.text or format_value(target.value, ind, count)
+        year = target.text or format_value(target.value, ind, count)
+        return profiled_text(result, year)
     return target.describe
+
+
+def profiled_text(result: IndicatorResult, year: str) -> str:
+    """``520 for 2017-18 Q3 (516 by the year-end)`` for a profiled target, else the year's."""
+    found = result.target.profiled(result.current.period) if result.reported else None
+    if found is None:
+        return year
+    when, value = found
+    shown = f"{value:,.0f}" if result.target.on_count else format_value(value, result.indicator)
+    return f"{shown} for {when.label} ({year} by the year-end)"
 
 
 def rank_text(result: IndicatorResult) -> str:
@@ -196,12 +209,94 @@ def overview_table(pack: Pack) -> Table:
         row["Year-end projection"] = year_end_text(r)
         row["Exception"] = "Yes" if r.exception else "No"
         rows.append(row)
+    frame = overview_extras(pack, pd.DataFrame(rows), f"Target {year}")
     return Table(
-        pd.DataFrame(rows),
+        frame,
         f"Scorecard, {pack.quarter.label}",
         row_header="Indicator",
         numeric=("Value",),
     )
+
+
+# --- RAG, out-of-date figures and groups on the overview -----------------------------------
+
+RAG_MARKS = {
+    "green": ("Green", "●", "on target"),  # a circle
+    "amber": ("Amber", "▲", "missed, within the amber band"),  # a triangle
+    "red": ("Red", "■", "missed, beyond the amber band"),  # a square
+    "": ("Not rated", "–", "no target to rate against"),  # a dash
+}
+"""Each status's word, shape and meaning: the shape differs as well as the colour, and the word
+is always printed beside it."""
+OUT_OF_DATE = "out of date"
+
+
+def rag_mark(result: IndicatorResult) -> Mark:
+    """Return the RAG status as a shape with its word beside it (never colour alone)."""
+    words, shape, meaning = RAG_MARKS.get(result.rag or "", RAG_MARKS[""])
+    title = f"{words}: {result.rag_reason or meaning}"
+    return Mark(words, shape, tone=result.rag or "none", kind="rag", title=title)
+
+
+def overview_extras(pack: Pack, frame: pd.DataFrame, after: str) -> pd.DataFrame:
+    """Add a RAG column after the target (RAG on), and mark a period out of date.
+
+    A period is marked where the figure is older than its frequency allows.
+    """
+    results = [pack.results[i] for i in pack.reported]
+    if frame.empty:
+        return frame
+    if any(r.rag_on for r in results):
+        where = list(frame.columns).index(after) + 1 if after in frame.columns else len(frame)
+        frame.insert(where, "RAG", [rag_mark(r) for r in results])
+    if any(r.stale for r in results):
+        frame["Period"] = [
+            f"{period} ({OUT_OF_DATE})" if r.stale else period
+            for period, r in zip(frame["Period"], results, strict=True)
+        ]
+    return frame
+
+
+def rag_key(rule_text: str = "") -> Table:
+    """Return the printed key: each status's shape, word and meaning (the amber rule in words)."""
+    amber = "Missed the target" + (f": {rule_text}" if rule_text else " (within the band)")
+    rows = [
+        {"Status": Mark("Green", RAG_MARKS["green"][1], "green", "rag"),
+         "Meaning": "On target: the target met or beaten"},
+        {"Status": Mark("Amber", RAG_MARKS["amber"][1], "amber", "rag"), "Meaning": amber},
+        {"Status": Mark("Red", RAG_MARKS["red"][1], "red", "rag"),
+         "Meaning": "Missed the target by more than the amber band allows"},
+        {"Status": Mark("Not rated", RAG_MARKS[""][1], "none", "rag"),
+         "Meaning": "No numeric target or rule this year (or to be confirmed)"},
+    ]  # fmt: skip
+    return Table(pd.DataFrame(rows), "Key: RAG status against target", row_header="Status")
+
+
+def group_of(result: IndicatorResult, field: str) -> str:
+    """Return the overview group an indicator is in (its ``priority``, ``service``...)."""
+    return str(getattr(result.indicator, field, "") or "") if field else ""
+
+
+def overview_groups(pack: Pack, table: Table) -> list[tuple[str, Table]]:
+    """Split the overview's rows by ``report.group_by`` (one group: the table as it is).
+
+    Groups keep the catalogue's order of first appearance; indicators without the
+    field come last, as "Other indicators".
+    """
+    field = pack.data.council.group_by
+    results = [pack.results[i] for i in pack.reported]
+    names = [group_of(r, field) for r in results]
+    order = list(dict.fromkeys(n for n in names if n)) + ([""] if "" in names else [])
+    if len(order) <= 1 or table.empty:
+        return [(order[0] if order else "", table)]
+    out = []
+    for name in order:
+        keep = [n == name for n in names]
+        part = table.frame[keep].reset_index(drop=True)
+        title = name or "Other indicators"
+        caption = f"{table.caption}: {title}"
+        out.append((title, Table(part, caption, table.row_header, table.numeric)))
+    return out
 
 
 def not_reported_table(pack: Pack) -> Table:
@@ -484,3 +579,63 @@ def _model_years(model) -> str:  # noqa: ANN001 - a config.GroupModel
         if model.first_year or model.last_year
         else f"{len(model.areas)} councils"
     )
+
+
+# --- what each indicator is: owner, definition, source, data quality ----------------------
+
+METADATA_ROWS = (
+    ("owner", "Owner"),
+    ("accountable", "Accountable officer"),
+    ("portfolio", "Portfolio"),
+    ("priority", "Priority"),
+    ("service", "Service"),
+    ("definition", "Definition"),
+    ("source", "Source"),
+    ("next_due", "Next figure due"),
+    ("data_quality", "Data quality"),
+)
+"""The catalogue's fields about an indicator, in the order an exception page shows them."""
+
+
+def data_quality_text(value: str) -> str:
+    """``Provisional`` / ``Validated`` for the two standard values, else the note as written."""
+    return value.capitalize() if value.lower() in ("provisional", "validated") else value
+
+
+def metadata_table(result: IndicatorResult) -> Table:
+    """Return the short 'about this indicator' block: who owns it, what it counts, where from."""
+    ind = result.indicator
+    rows = []
+    for field, label in METADATA_ROWS:
+        value = str(getattr(ind, field, "") or "")
+        if field == "data_quality":
+            value = data_quality_text(value)
+        if value:
+            rows.append({"About": label, "Detail": value})
+    if result.stale:
+        rows.append({"About": "Up to date?", "Detail": f"No: {result.stale}"})
+    return Table(pd.DataFrame(rows), f"{ind.short_title}: about this indicator", "About")
+
+
+def definitions_table(pack: Pack) -> Table:
+    """Return the definitions appendix: every indicator's definition, source, owner and quality."""
+    rows = []
+    for r in pack.results.values():
+        ind = r.indicator
+        rows.append(
+            {
+                "Indicator": ind.short_title,
+                "Definition": ind.definition or ind.title,
+                "Better to be": (ind.better or "context").capitalize(),
+                "Frequency": ind.frequency,
+                "Source": ind.source,
+                "Owner": ind.owner,
+                "Accountable officer": ind.accountable,
+                "Data quality": data_quality_text(ind.data_quality),
+                "Next figure due": ind.next_due,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if not frame.empty:  # a column nobody filled in says nothing
+        frame = frame[[c for c in frame.columns if frame[c].astype(str).str.strip().ne("").any()]]
+    return Table(frame, "Indicator definitions", row_header="Indicator")

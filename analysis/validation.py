@@ -442,3 +442,37 @@ def reference_problems(
                 "use own, published, or a source id from sources.yml",
             ))  # fmt: skip
     return problems
+
+
+# --- timeliness: figures older than their frequency allows for the quarter -------------------
+
+
+def stale_figures(data: ProjectData, quarter: Period | None = None) -> tuple[Period | None, list]:
+    """Warn for each indicator whose latest council figure is older than its frequency allows.
+
+    The quarter is ``quarter``, else the one ``outturn run`` would report
+    (``report.quarter``, else the latest most indicators have reached). These are
+    warnings about the quarter, not problems with the files: validation still passes.
+    """
+    from analysis.pack import choose_quarter
+    from analysis.series import SeriesIndex
+    from analysis.timeliness import latest_period, stale_reason
+
+    try:
+        quarter = quarter or choose_quarter(data)[0]
+    except PeriodError:
+        return None, []
+    code = data.council.council.area_code
+    values = select_vintage(data.values, None)
+    index = SeriesIndex(values[values["area_code"] == code])
+    found = []
+    for ind in data.catalogue.values():
+        why = stale_reason(ind, latest_period(index, ind, code, quarter), quarter)
+        if why:
+            found.append(Problem(
+                str(data.paths.catalogue_file), f"indicator '{ind.id}'", why,
+                "add the newer figures to data/values, or set next_due: (the date the next "
+                "figure is due) if it is not due yet",
+                severity=WARNING, key=f"{ind.id}, out of date", kind="stale",
+            ))  # fmt: skip
+    return quarter, found

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -17,12 +22,14 @@ output_dir: str = "reports"  # where the executed notebooks and pages are writte
 as_of: str = ""  # ISO date, use only figures published on or before it (empty for all)
 published: bool = False  # True: withhold small counts (the build to publish)
 pack_file: str = ""  # the pack outturn run computed for this run (empty: compute it here)
+subset: str = ""  # a committee's or portfolio's pack: committee:NAME, portfolio:NAME (empty: all)
 
 # %%
 from analysis import report
 from analysis.report import show
 
-pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file)
+pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file,
+                        subset)
 show(report.page_title(pack, "data checks"))
 
 # %% [markdown]

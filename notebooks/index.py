@@ -22,12 +22,14 @@ output_dir: str = "reports"  # where the executed notebooks and pages are writte
 as_of: str = ""  # ISO date, use only figures published on or before it (empty for all)
 published: bool = False  # True: withhold small counts (the build to publish)
 pack_file: str = ""  # the pack outturn run computed for this run (empty: compute it here)
+subset: str = ""  # a committee's or portfolio's pack: committee:NAME, portfolio:NAME (empty: all)
 
 # %%
 from analysis import report
 from analysis.report import section, show
 
-pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file)
+pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file,
+                        subset)
 show(report.page_title(pack, "overview"))
 
 # %% [markdown]
@@ -39,10 +41,16 @@ show(report.page_title(pack, "overview"))
 # is better or worse, given whether the indicator is better high or low.
 
 # %%
+show(report.rag_summary(pack))
+
+# %%
 show(report.overview_summary(pack))
 
 # %%
 show(report.overview_table(pack))
+
+# %%
+show(report.rag_key(pack), report.out_of_date(pack))
 
 # %% [markdown]
 # The exception reports, with each indicator's history, chart and the service's commentary,

@@ -22,12 +22,14 @@ output_dir: str = "reports"  # where the executed notebooks and pages are writte
 as_of: str = ""  # ISO date, use only figures published on or before it (empty for all)
 published: bool = False  # True: withhold small counts (the build to publish)
 pack_file: str = ""  # the pack outturn run computed for this run (empty: compute it here)
+subset: str = ""  # a committee's or portfolio's pack: committee:NAME, portfolio:NAME (empty: all)
 
 # %%
 from analysis import report
 from analysis.report import show
 
-pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file)
+pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file,
+                        subset)
 show(report.page_title(pack, "methods and sources"))
 
 # %% [markdown]
@@ -142,3 +144,27 @@ show(report.sources(pack))
 
 # %%
 show(report.backtest_table(pack))
+
+# %% [markdown]
+# ## RAG status and profiled targets
+#
+# Where the council rates indicators red, amber or green (`report.rag` in council.yml), the
+# overview opens with the counts, shows each indicator's status as a shape with its word
+# beside it, and prints the key. A target may be **profiled** through the year (a target
+# for each quarter or month, `profile:` in the catalogue): the quarter's figure is compared
+# with the profile's value for its period, so a year-to-date measure is judged against
+# where it should be by now, not against the year-end target. The chart draws the
+# profile as a dashed **target trajectory**, and SPC assurance asks whether the process
+# will meet the trajectory's value at the latest point.
+
+# %%
+show(report.rag_method(pack))
+
+# %% [markdown]
+# ## Indicator definitions
+#
+# What each indicator counts, where its figures come from, who owns it and how far its
+# figures can be relied on, from the catalogue (`data/indicators.yml`).
+
+# %%
+show(report.definitions(pack))

@@ -25,6 +25,17 @@ REPO = Path(__file__).resolve().parents[1]
 HEADER = "indicator_id,area_code,period,value,count,status,source,vintage,note\n"
 ROW = "cla,E06000009,2017-18 Q2,185.6,531,,paper_2017-18_Q2,2017-12-01,\n"  # a revision
 EXTRA = "data/values/extra.csv"
+_LINES = (REPO / "data" / "indicators.yml").read_text(encoding="utf-8").splitlines()
+
+
+def catalogue_line(indicator_id: str, starts: str) -> int:
+    """The line of the bundled catalogue's entry ``indicator_id`` that starts with ``starts``."""
+    entry = _LINES.index(f"  - id: {indicator_id}")
+    return next(n for n, line in enumerate(_LINES[entry:], entry + 1) if line.startswith(starts))
+
+
+CLA_UNIT_LINE = catalogue_line("cla", "    unit: ")
+"""The lines the cases below break, read from the bundled catalogue (its layout may grow)."""
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -207,7 +218,7 @@ VALUES = [
     Case("row_citing_broken_indicator_is_a_knock_on",
          lambda r: (replace_in(r, "data/indicators.yml", "unit: rate_per_10k", "unit: per_10k"),
                     values(r, ROW)),
-         ["data/indicators.yml:220: [indicator 'cla', unit] 'unit' is 'per_10k' (and ",
+         [f"data/indicators.yml:{CLA_UNIT_LINE}: [indicator 'cla', unit] 'unit' is 'per_10k' (and ",
           "more caused by this). Fix: use one of count, rate_per_10k, percent, score",
           "1 error(s), 0 warning(s), and "],
          not_expected=[f"{EXTRA}:2"]),
@@ -284,17 +295,20 @@ CONFIG = [
     Case("targets_a_list", lambda r: replace_in(r, CATALOGUE, "    targets:\n      2015-16: {rule: "
                                                "increase", "    targets: [1]\n    old:\n      "
                                                "2015-16: {rule: increase"),
-         [f"{CATALOGUE}:40: [indicator 'opiate_completions', targets] 'targets' is not a "
+         [f"{CATALOGUE}:{catalogue_line('opiate_completions', '    targets:')}: "
+          "[indicator 'opiate_completions', targets] 'targets' is not a "
           "mapping"]),
     Case("target_value_text", lambda r: replace_in(r, CATALOGUE, "{value: 144.7, count: 420,",
                                                   "{value: seventy, count: 420,"),
-         [f"{CATALOGUE}:229: [indicator 'cla', target 2015-16] 'value' is 'seventy', "
+         [f"{CATALOGUE}:{catalogue_line('cla', '      2015-16:')}: "
+          "[indicator 'cla', target 2015-16] 'value' is 'seventy', "
           "expected a number"]),
     Case("notes_a_number", lambda r: replace_in(r, CATALOGUE, "    notes:\n      - >-\n        "
                                                "Printed in paper_2015-16_Q2",
                                                "    notes: 5\n    old:\n      - >-\n        "
                                                "Printed in paper_2015-16_Q2"),
-         [f"{CATALOGUE}:45: [indicator 'opiate_completions', notes] is int"]),
+         [f"{CATALOGUE}:{catalogue_line('opiate_completions', '    notes:')}: "
+          "[indicator 'opiate_completions', notes] is int"]),
     Case("empty_catalogue", lambda r: write(r, CATALOGUE, ""),
          [f"{CATALOGUE}: [indicators] is empty (and ", "more caused by this). Fix: it needs "
           "an 'indicators:' list", "1 error(s), 0 warning(s), and "]),

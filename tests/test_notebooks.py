@@ -15,9 +15,10 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = [name for name, _ in PAGES]
 AGREED = ["quarter", "project", "data_dir", "council_config", "output_dir", "as_of"]
 """The parameters the pipeline passes to every notebook (docs/data-model.md, pipeline.py)."""
-ADDED = ["published", "pack_file"]
+ADDED = ["published", "pack_file", "subset"]
 """Added later: ``published`` withholds small counts (``outturn run --published``);
-``pack_file`` hands the notebooks the pack ``outturn run`` already computed."""
+``pack_file`` hands the notebooks the pack ``outturn run`` already computed; ``subset``
+names one committee's or portfolio's pack (``outturn run --committee`` / ``--portfolio``)."""
 PARAMETER_LINE = re.compile(r"^(?P<name>[a-z_]+): (?P<type>str|bool|int|float) = (?P<lit>.+?)"
                             r"  # \S.*$")  # fmt: skip
 

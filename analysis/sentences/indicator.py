@@ -130,7 +130,9 @@ def target_sentence(result: IndicatorResult) -> str:
     if math.isnan(r["change"]):
         return ""
     base = float(r["baseline_value"])
-    on_count = target.count is not None and ind.show_count and base == float(target.count)
+    on_count = ind.show_count and (
+        target.on_count or (target.count is not None and base == float(target.count))
+    )
     shown = (lambda v: f"{v:,.0f}") if on_count else (lambda v: _with_unit(v, ind))
     figure = base + float(r["change"])
     side = {"up": "above", "down": "below"}.get(r["direction"], "level with")
@@ -138,7 +140,12 @@ def target_sentence(result: IndicatorResult) -> str:
     gap = "" if side == "level with" else f"{_gap(abs(float(r['change'])), ind, on_count)} "
     what = "The number" if on_count else NOUNS.get(ind.unit, "the figure").capitalize()
     tail = f", so the target is {met}" if met else ""
-    return f"{what} ({shown(figure)}) is {gap}{side} the {year} target of {shown(base)}{tail}."
+    which = (
+        f"{year} target"
+        if r["baseline_period"] in ("", year)
+        else (f"profiled target for {r['baseline_period']}")
+    )
+    return f"{what} ({shown(figure)}) is {gap}{side} the {which} of {shown(base)}{tail}."
 
 
 def benchmark_sentence(result: IndicatorResult) -> str:

@@ -27,6 +27,68 @@ def overview_summary(pack: Pack) -> list[str]:
     return out
 
 
+def rag_counts_text(results: list, noun: str = "indicators") -> str:
+    """``9 indicators; 7 rated: 3 green, 2 amber, 2 red; 2 with no target`` (RAG on)."""
+    from analysis.rag import rag_counts
+
+    counts = rag_counts([r.rag for r in results])
+    rated = len(results) - counts["not_rated"]
+    text = f"{len(results)} {noun if len(results) != 1 else noun.rstrip('s')}; {rated} rated"
+    if rated:
+        text += f": {counts['green']} green, {counts['amber']} amber, {counts['red']} red"
+    return text + (f"; {counts['not_rated']} with no target" if counts["not_rated"] else "")
+
+
+def rag_headline(pack: Pack) -> str:
+    """Count the overview's indicators by RAG status, with denominators ('' when RAG is off)."""
+    results = [pack.results[i] for i in pack.reported]
+    if not any(r.rag_on for r in results):
+        return ""
+    missing = len(pack.not_reported)
+    tail = f"; {missing} more with no figure this quarter" if missing else ""
+    return f"{pack.quarter.label}: {rag_counts_text(results)}{tail}."
+
+
+def group_subtotal(results: list) -> str:
+    """Say a group's subtotal: RAG counts (RAG on), else how many are exceptions."""
+    if results and results[0].rag_on:
+        return f"Subtotal: {rag_counts_text(results)}."
+    exceptions = sum(1 for r in results if r.exception)
+    return f"Subtotal: {len(results)} indicators; {exceptions} need an exception report."
+
+
+def out_of_date(pack: Pack) -> list[str]:
+    """One line per indicator whose latest figure is older than its frequency allows."""
+    return [
+        f"{pack.results[i].indicator.short_title}: {pack.results[i].stale}."
+        for i in pack.results
+        if pack.results[i].stale
+    ]
+
+
+def rag_method(pack: Pack) -> list[str]:
+    """How indicators are rated against target (the council's rule), or that RAG is off."""
+    rule = pack.data.council.rag
+    if rule is None:
+        return [
+            "RAG status is off for this report (report.rag in council.yml turns it on): each "
+            "indicator is judged against its target by the direction-of-travel tick or cross."
+        ]
+    amber = rule.describe() or "no amber band is set, so any miss is red"
+    own = [r.indicator.short_title for r in pack.results.values() if r.indicator.rag]
+    out = [
+        "Each indicator with a target is rated against this quarter's target (the profiled "
+        "target for the period where the target is profiled): green when it meets the target "
+        f"or beats it; amber when it is {amber}; red when it misses it otherwise. A rule "
+        "target (decrease or increase on last year) is green when met and red when not. An "
+        "indicator with no target, or one to be confirmed, is not rated. A floor, where the "
+        "catalogue sets one, makes a miss no worse than the floor amber."
+    ]
+    if own:
+        out.append(f"Indicators with their own rule (rag: in the catalogue): {'; '.join(own)}.")
+    return out
+
+
 def no_exceptions(pack: Pack) -> str:
     """'' or the sentence for a quarter in which no indicator needs an exception report."""
     if pack.exceptions:
