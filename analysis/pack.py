@@ -128,9 +128,17 @@ def build_pack(
     values = benchmark_index(values, council.neighbour_codes, council.neighbour_average)
     index = SeriesIndex(values)
     commentary, _ = read_commentary(data.paths.commentary_dir / quarter.slug, data.catalogue)
-    ctx = Context(index, council, quarter, data.ranks, commentary)
+    ctx = Context(index, council, quarter, data.ranks, commentary, quarter_breakdowns(data, as_of))
     results = build_results(ctx, list(data.catalogue.values()))
     return Pack(data, quarter, values, index, results, commentary, as_of, published)
+
+
+def quarter_breakdowns(data: ProjectData, as_of: str | None = None) -> pd.DataFrame:
+    """Return the breakdowns published by ``as_of`` (all of them without a date)."""
+    frame = data.breakdowns
+    if not as_of or frame is None or frame.empty:
+        return frame
+    return frame[frame["vintage"].astype(str) <= as_of].reset_index(drop=True)
 
 
 def pack_revisions(pack: Pack) -> pd.DataFrame:

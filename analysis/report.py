@@ -336,3 +336,16 @@ def no_exceptions(pack: Pack) -> Paragraph | None:
     """Return a sentence when no indicator needs an exception report this quarter, else None."""
     text = words.no_exceptions(pack)
     return Paragraph(text) if text else None
+
+
+def breakdowns(item: IndicatorResult) -> list:
+    """Return the indicator's breakdowns for the quarter as tables, each total checked.
+
+    A breakdown of a count gets a total row and a sentence saying whether the
+    total agrees with the headline figure of the history table.
+    """
+    out: list = []
+    for found in item.breakdowns:
+        out.append(tables.breakdown_table(found))
+        out += [Paragraph(text) for text in narrative.breakdown_total_sentence(found)]
+    return out

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.breakdowns import Breakdown, build_breakdowns
 from analysis.catalogue import Indicator, Target
 from analysis.comparison import (
     COMPARISONS,
@@ -99,6 +100,8 @@ class IndicatorResult:
     history: tuple[tuple[Period, Observation | None], ...] = ()
     chart: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     band: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    breakdowns: tuple[Breakdown, ...] = ()
+    """The quarter's breakdowns (``data/breakdowns.csv``), see :mod:`analysis.breakdowns`."""
 
     @property
     def id(self) -> str:
@@ -490,17 +493,28 @@ class Context:
     quarter: Period
     ranks: pd.DataFrame
     commentary: Mapping[str, Commentary]
+    breakdowns: pd.DataFrame | None = None
+    """``data/breakdowns.csv`` as loaded (None or empty: no breakdowns)."""
+
+
+def breakdowns_for(ctx: Context, ind: Indicator, cells: tuple) -> tuple[Breakdown, ...]:
+    """Return the indicator's breakdowns for the quarter, each with its headline figure."""
+    periods = [p for p, _ in cells]
+    code = ctx.council.council.area_code
+    return build_breakdowns(ctx.breakdowns, ind, ctx.quarter, periods, ctx.index, code)
 
 
 def _unreported(ctx: Context, ind: Indicator) -> IndicatorResult:
     code = ctx.council.council.area_code
+    cells = history_cells(ctx.index, ind, code, ctx.quarter)
     return IndicatorResult(
         ind,
         ctx.quarter,
         None,
         ind.target_for(ctx.quarter),
         commentary=ctx.commentary.get(ind.id),
-        history=history_cells(ctx.index, ind, code, ctx.quarter),
+        history=cells,
+        breakdowns=breakdowns_for(ctx, ind, cells),
         rank=national_rank(ctx.ranks, ind.id, code, ctx.quarter),
         chart=chart_series(ctx.index, ind, ctx.council, ctx.quarter),
         band=neighbour_band(ctx.index, ind, ctx.council.neighbour_codes, ctx.quarter),
@@ -525,6 +539,7 @@ def build_result(ctx: Context, ind: Indicator) -> IndicatorResult:
     anchor = england_anchor(ctx.index, ind, end, council.england.area_code)
     commentary = ctx.commentary.get(ind.id)
     reasons = exception_reasons(rows, council.exception_rule, spc.signal, commentary is not None)
+    cells = history_cells(ctx.index, ind, code, ctx.quarter)
     return IndicatorResult(
         indicator=ind,
         quarter=ctx.quarter,
@@ -541,9 +556,10 @@ def build_result(ctx: Context, ind: Indicator) -> IndicatorResult:
         rank=national_rank(ctx.ranks, ind.id, code, ctx.quarter),
         reasons=tuple(reasons),
         commentary=commentary,
-        history=history_cells(ctx.index, ind, code, ctx.quarter),
+        history=cells,
         chart=chart_series(ctx.index, ind, council, ctx.quarter),
         band=neighbour_band(ctx.index, ind, council.neighbour_codes, ctx.quarter),
+        breakdowns=breakdowns_for(ctx, ind, cells),
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.breakdowns import Breakdown
 from analysis.comparison import COMPARISONS
 from analysis.formatting import (
     COMPARISON_LABELS,
@@ -15,6 +16,7 @@ from analysis.formatting import (
     dot_symbols,
     dot_words,
     format_change,
+    format_number,
     format_observation,
     format_value,
     ordinal,
@@ -442,3 +444,51 @@ def neighbour_years(pack: Pack) -> tuple[pd.DataFrame, str]:
         else ""
     )
     return pd.DataFrame(rows), note
+
+
+def _breakdown_when(b: Breakdown) -> str:
+    """``at 30 September 2017`` for one snapshot, else the periods (``2013-14 and 2014-15``)."""
+    if len(b.periods) == 1 and b.indicator.measure == "snapshot" and b.periods[0].freq != "year":
+        end = b.periods[0].end_date
+        return f"at {end.day} {end:%B %Y}"
+    labels = [p.label for p in b.periods]
+    return ", " + (" and ".join(labels) if len(labels) <= 2 else f"{labels[0]} to {labels[-1]}")
+
+
+def _breakdown_cell(b: Breakdown, category: str, period: str, value: float) -> str:
+    if (category, period) in b.withheld:
+        return STATUS_TEXT["k"]
+    if math.isnan(value):
+        return "-"
+    decimals = 0 if float(value).is_integer() else b.indicator.decimals
+    return format_number(value, decimals, "percent" if b.unit == "percent" else "")
+
+
+def breakdown_table(b: Breakdown) -> Table:
+    """Return one breakdown as the papers print it: categories down, periods across, a total.
+
+    The total row is there for a breakdown of a count, whose categories add up
+    to the headline figure; its caption names the indicator, the breakdown and when.
+    """
+    first = b.name.replace("_", " ").capitalize()
+    rows = []
+    for category, values in b.values.iterrows():
+        row = {first: str(category)}
+        for period, value in values.items():
+            row[period] = _breakdown_cell(b, str(category), period, value)
+        rows.append(row)
+    if b.additive:
+        totals = {p.label: b.total(p) for p in b.periods}
+        rows.append(
+            {first: "Total"} | {p: "" if t is None else f"{t:,.0f}" for p, t in totals.items()}
+        )
+    when = _breakdown_when(b)
+    caption = f"{b.indicator.short_title} by {b.name.replace('_', ' ')}" + (
+        when if when.startswith(",") else f" {when}"
+    )
+    return Table(
+        pd.DataFrame(rows),
+        caption,
+        row_header=first,
+        numeric=tuple(p.label for p in b.periods),
+    )
