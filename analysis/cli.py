@@ -139,11 +139,20 @@ def run_command(
             "in council.yml): the build to publish. Default: internal, all shown.",
         ),
     ] = False,
+    formats: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="What to make, comma-separated: html (the pages, always made), docx and pdf "
+            "(the committee's appendix as Word and PDF; needs Quarto). "
+            "Default: report.formats in council.yml, else html.",
+        ),
+    ] = None,
 ) -> None:
     """Validate the data, execute the report notebooks and render reports/<quarter>/."""
     from analysis.pipeline import run_quarter
 
-    paths, as_of = _run_preflight(project, quarter, as_of)
+    paths, as_of = _run_preflight(project, quarter, as_of, formats)
     with console.status("Running the quarterly pack...") as status:
         result = run_quarter(
             paths,
@@ -152,6 +161,7 @@ def run_command(
             engine,
             progress=lambda m: (say(f"  {m}"), status.update(m)),
             published=published,
+            formats=formats,
         )
     rel = (
         result.folder.relative_to(paths.root)
@@ -164,18 +174,26 @@ def run_command(
         f"rendered with {result.engine}, {result.timings['total']:.1f} s)",
         "bold green",
     )
+    for document in result.documents:
+        say(f"      {rel / document.name}", "bold green")
 
 
-def _run_preflight(project: Path | None, quarter: str | None, as_of: str | None):  # noqa: ANN202
+def _run_preflight(  # noqa: ANN202
+    project: Path | None, quarter: str | None, as_of: str | None, formats: str | None = None
+):
     """Everything a run checks before it computes: arguments, data, quarter, output folder.
 
+    A Word or PDF document asked for without Quarto stops the run first of all.
     Warnings are printed and the run goes on; errors stop it before anything is written.
     """
+    from analysis.documents import check_formats, parse_formats, plan_documents
     from analysis.errors import ValidationError
     from analysis.pack import resolve_quarter
     from analysis.staging import check_report_folder
     from analysis.validation import check_as_of, check_quarter, inspect_project
 
+    if formats is not None:
+        check_formats(parse_formats(formats))
     as_of = check_as_of(as_of)
     paths = _paths(project)
     data, problems = inspect_project(paths)
@@ -183,6 +201,7 @@ def _run_preflight(project: Path | None, quarter: str | None, as_of: str | None)
         raise ValidationError(problems)
     if problems:
         show_problems(problems, hint="outturn validate --all")
+    plan_documents(paths, data.council, formats)
     check_quarter(data, quarter, as_of)
     check_report_folder(paths.reports, resolve_quarter(data, quarter).slug)
     return paths, as_of

@@ -47,38 +47,108 @@ def mark_html(mark: Mark) -> str:
     )
 
 
-def cell_html(value: object) -> str:
-    """One cell's content: a mark, or escaped text."""
+def mark_text(mark: Mark, compact: bool = False) -> str:
+    """Return a mark for the documents, as plain text: symbols and words, or symbols alone.
+
+    ``compact`` (a wide table, whose key gives the words) keeps an arrow and tick
+    alone; a badge is always its words (its round icon letter is for the screen).
+    """
+    if mark.kind == "badge" or not mark.symbol:
+        return esc(mark.words)
+    return esc(mark.symbol if compact else f"{mark.symbol} {mark.words}")
+
+
+def cell_html(value: object, document: bool = False, compact: bool = False) -> str:
+    """One cell's content: a mark, or escaped text (``document``: marks as plain text)."""
     if isinstance(value, Mark):
-        return mark_html(value)
+        return mark_text(value, compact) if document else mark_html(value)
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     return esc(value)
 
 
-def table_html(table: Table) -> str:
-    """Return an accessible table: caption, ``th`` with scopes, row headers, numbers right."""
+COMPACT_COLUMNS = 9
+"""A document table with this many columns or more shows arrows and ticks without words."""
+_WIDEST_CELL = 28
+"""Characters a column is given room for at most: longer text wraps."""
+PAGE_CHARACTERS = {False: 100, True: 150}
+"""About how many characters of table text fit across a page: portrait, and landscape (the
+wide tables, which the appendix puts on landscape pages)."""
+
+
+def _plain(value: object, compact: bool) -> str:
+    if isinstance(value, Mark):
+        return html.unescape(mark_text(value, compact))
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def column_widths(table: Table) -> list[float]:
+    """Return each column's share of the page width (percent), from its text.
+
+    Every column first gets room for its longest word (a bold heading's words
+    count a little wider), so no word is cut; what the page has left is shared
+    out in proportion to the room each column would like for its longest cell
+    (up to ``_WIDEST_CELL`` characters; longer text wraps).
+    """
     frame = table.frame
-    head = "".join(f'<th scope="col"{_align(c, table)}>{esc(c)}</th>' for c in frame.columns)
+    compact = len(frame.columns) >= COMPACT_COLUMNS
+    least, like = [], []
+    for col in frame.columns:
+        cells = [_plain(v, compact) for v in frame[col]]
+        words = [len(w) * 1.15 for w in str(col).split()] + [
+            len(w) for v in cells for w in v.split()
+        ]
+        least.append(max(words, default=1) + 1.5)
+        like.append(max([len(v) for v in cells] + [least[-1]]) + 1.5)
+    like = [min(w, _WIDEST_CELL) for w in like]
+    room = PAGE_CHARACTERS[compact]
+    spare = room - sum(least)
+    wanted = [max(w - m, 0) for w, m in zip(like, least, strict=True)]
+    if spare > 0 and sum(wanted) > 0:
+        share = min(1.0, spare / sum(wanted))
+        least = [m + share * w for m, w in zip(least, wanted, strict=True)]
+    total = sum(least)
+    return [round(100 * n / total, 1) for n in least]
+
+
+def _colgroup(table: Table) -> str:
+    cols = "".join(f'<col style="width: {w}%">' for w in column_widths(table))
+    return f"<colgroup>{cols}</colgroup>"
+
+
+def table_html(table: Table, document: bool = False) -> str:
+    """Return an accessible table: caption, ``th`` with scopes, row headers, numbers right.
+
+    ``document``: for the Word and PDF documents (Quarto reads the HTML into a
+    real table): column widths from the content, marks as plain text.
+    """
+    frame = table.frame
+    compact = document and len(frame.columns) >= COMPACT_COLUMNS
+    head = "".join(
+        f'<th scope="col"{_align(c, table, document)}>{esc(c)}</th>' for c in frame.columns
+    )
     body = []
     for row in frame.itertuples(index=False):
         cells = []
         for col, value in zip(frame.columns, row, strict=True):
-            content = cell_html(value)
+            content = cell_html(value, document, compact)
             if col == table.row_header:
                 cells.append(f'<th scope="row">{content}</th>')
             else:
-                cells.append(f"<td{_align(col, table)}>{content}</td>")
+                cells.append(f"<td{_align(col, table, document)}>{content}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     caption = f"<caption>{esc(table.caption)}</caption>" if table.caption else ""
+    widths = _colgroup(table) if document else ""
     return (
-        f'<table class="outturn-table">{caption}<thead><tr>{head}</tr></thead>'
+        f'<table class="outturn-table">{caption}{widths}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
     )
 
 
-def _align(column: str, table: Table) -> str:
-    return ' class="num"' if column in table.numeric else ""
+def _align(column: str, table: Table, document: bool = False) -> str:
+    if column not in table.numeric:
+        return ""
+    return ' class="num" style="text-align: right"' if document else ' class="num"'
 
 
 # --- the fallback engine's page shell -----------------------------------------------------
@@ -187,10 +257,16 @@ def _heading_ids(state) -> None:  # noqa: ANN001 - a markdown-it StateCore
 
 
 def _fence(self, tokens, idx, options, env) -> str:  # noqa: ANN001
-    """Return a ``{=html}`` fence is raw HTML (as in Pandoc); any other fence is code."""
+    """Return a ``{=html}`` fence as raw HTML and drop other formats' (as Pandoc does).
+
+    Any other fence is code.
+    """
     token = tokens[idx]
-    if token.info.strip() == "{=html}":
+    info = token.info.strip()
+    if info == "{=html}":
         return token.content
+    if re.fullmatch(r"\{=[\w-]+\}", info):
+        return ""  # raw Word or typst markup: for the documents, not a page
     return f"<pre><code>{esc(token.content)}</code></pre>\n"
 
 

@@ -13,7 +13,16 @@ import pandas as pd
 
 from analysis import tables
 from analysis.config import project_paths
-from analysis.display import Bullets, Figure, Heading, Markdown, Paragraph, show
+from analysis.display import (
+    Bullets,
+    Figure,
+    Heading,
+    Markdown,
+    Orientation,
+    PageBreak,
+    Paragraph,
+    show,
+)
 from analysis.formatting import UNIT_AXIS
 from analysis.pack import Pack, build_pack, resolve_quarter
 from analysis.results import IndicatorResult
@@ -349,3 +358,71 @@ def breakdowns(item: IndicatorResult) -> list:
         out.append(tables.breakdown_table(found))
         out += [Paragraph(text) for text in narrative.breakdown_total_sentence(found)]
     return out
+
+
+# --- the Word and PDF documents ------------------------------------------------------------
+
+
+def for_documents() -> None:
+    """Show what follows for the Word and PDF documents, not the web pages.
+
+    Charts become PNG images with their description printed under them, tables
+    carry column widths, a wide table's arrows stand alone (the key gives their
+    words), and :func:`page_break` and :func:`landscape` take effect.
+    """
+    from analysis.display import use_medium
+
+    use_medium("document")
+
+
+def page_break() -> PageBreak:
+    """Return a new page in the documents (nothing on a web page)."""
+    return PageBreak()
+
+
+def landscape(on: bool = True) -> Orientation:
+    """Return a switch to landscape pages (``on``) or back to portrait, in the documents."""
+    return Orientation(on)
+
+
+def title_block(pack: Pack) -> list[Paragraph]:
+    """Return the documents' title block: council, committee, quarter and date produced.
+
+    The date is when the newest of the quarter's figures was published
+    (:func:`analysis.documents.report_date`), so a rebuild gives the same document.
+    """
+    from analysis.documents import long_date, quarter_months, report_date
+
+    c = pack.data.council
+    out = [Paragraph(c.council.name, strong="Council:")]
+    if c.committee:
+        out.append(Paragraph(c.committee, strong="Committee:"))
+    out.append(Paragraph(f"{pack.quarter.label} ({quarter_months(pack.quarter)})", "Quarter:"))
+    day = report_date(pack)
+    if day is not None:
+        out.append(
+            Paragraph(
+                f"{long_date(day)} (the date the newest of this quarter's figures was published)",
+                strong="Date produced:",
+            )
+        )
+    if pack.as_of:
+        out.append(Paragraph(f"figures published on or before {pack.as_of}", strong="As of:"))
+    build = (
+        f"for publication (counts from 1 to {c.suppress_below - 1} are withheld, shown as k)"
+        if pack.published
+        else f"internal (every figure is shown, including counts below {c.suppress_below}; "
+        "not for publication)"
+    )
+    out.append(Paragraph(build, strong="Build:"))
+    return out
+
+
+def key() -> Table:
+    """Return the key to every symbol and badge of the scorecard, in words."""
+    return tables.key_table()
+
+
+def methods_summary(pack: Pack) -> list[Paragraph]:
+    """Say briefly how the figures are compared, read and forecast (the documents' methods)."""
+    return [Paragraph(text) for text in words.methods_summary(pack)]

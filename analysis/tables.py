@@ -492,3 +492,46 @@ def breakdown_table(b: Breakdown) -> Table:
         row_header=first,
         numeric=tuple(p.label for p in b.periods),
     )
+
+
+KEY_ROWS = (
+    ("↑ ↓ →", "Direction of travel: the figure is up, down or the same as the one it is "
+              "compared with (the same: no change beyond the tolerance)."),
+    ("✓ ✗", "Better (✓) or worse (✗) than the figure compared with, given whether the "
+            "indicator is better high or low."),
+    ("n/a", "Not compared: nothing to compare with, a series break between the two figures, or "
+            "a count set against another area's count."),
+)  # fmt: skip
+"""The key's rows for the arrows and ticks (the SPC badges follow, from their own words)."""
+
+
+def key_table() -> Table:
+    """Return the key to every symbol and badge the scorecard shows, in words.
+
+    Printed with the scorecard (on the page and in the documents), so no meaning
+    is only in a hover hint.
+    """
+    rows = [{"Symbol": s, "Meaning": m} for s, m in KEY_ROWS]
+    for signal, (words, tone, title) in SIGNAL_WORDS.items():
+        mark = Mark(words, tone=tone, kind="badge", icon=_variation_letter(signal, None))
+        rows.append({"Symbol": mark, "Meaning": f"SPC signal: {title}{_letters(signal)}"})
+    for words, tone, icon, title in ASSURANCE_WORDS.values():
+        mark = Mark(words, tone=tone, kind="badge", icon=icon)
+        rows.append({"Symbol": mark, "Meaning": f"SPC assurance: {title}."})
+    rows.append(
+        {
+            "Symbol": "A to D",
+            "Meaning": "National quartile band among all English councils (A the best quarter, "
+            "D the worst), with the rank (1st = best) and the year ranked.",
+        }
+    )
+    return Table(pd.DataFrame(rows), "Key to the symbols", row_header="Symbol")
+
+
+def _letters(signal: str) -> str:
+    """Return the icon letters of a signal badge on the pages, in words."""
+    if signal in ("special_cause_improvement", "special_cause_concern"):
+        return " (on the pages, H or L: higher or lower than expected)."
+    if signal == "common_cause":
+        return " (on the pages, a dash)."
+    return "."
