@@ -353,7 +353,8 @@ def render_documents(
         for fmt in wanted:
             made = quarto_render(work, "appendix.ipynb", "typst" if fmt == "pdf" else fmt, epoch)
             if fmt == "docx":
-                finish_docx(made, header, a4=template is None, epoch=int(epoch))
+                alts = figure_alts(work / "appendix.ipynb")
+                finish_docx(made, header, a4=template is None, epoch=int(epoch), alts=alts)
             else:
                 steady_pdf_id(made)
             target = folder / f"{name}.{fmt}"
@@ -386,6 +387,30 @@ def steady_pdf_id(path: Path) -> Path:
 
 
 # --- Word: the running header, page numbers and landscape sections ------------------------
+
+_FIG_ALT = re.compile(r'!\[[^\]]*\]\([^)]+\)\{[^}]*fig-alt="([^"]*)"')
+
+
+def figure_alts(notebook: Path) -> list[str]:
+    """Return the text alternative of every chart in the notebook's outputs, in order."""
+    import nbformat
+
+    from analysis.rendering import output_markdown
+
+    nb = nbformat.read(notebook, as_version=4)
+    text = "\n".join(output_markdown(o) for c in nb.cells for o in c.get("outputs", []))
+    return _FIG_ALT.findall(text)
+
+
+def _described(doc: str, alts: Sequence[str]) -> str:
+    """Give each picture its chart's text alternative (pandoc gives Word the caption instead)."""
+    found = list(re.finditer(r'(<wp:docPr\b[^>]*\bdescr=")([^"]*)(")', doc))
+    if len(found) != len(alts):
+        return doc  # not the pictures the notebook drew: leave them as pandoc wrote them
+    for match, alt in zip(reversed(found), reversed(alts), strict=True):
+        doc = doc[: match.start(2)] + _esc(alt).replace('"', "&quot;") + doc[match.end(2) :]
+    return doc
+
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -462,14 +487,21 @@ def _oriented(sect: str, orient: str) -> str:
     return sect.replace(found.group(0), size)
 
 
-def finish_docx(path: Path, header: str, a4: bool = True, epoch: int | None = None) -> Path:
+def finish_docx(
+    path: Path,
+    header: str,
+    a4: bool = True,
+    epoch: int | None = None,
+    alts: Sequence[str] = (),
+) -> Path:
     """Complete a Word document pandoc wrote: running header, page numbers, landscape sections.
 
     A header and a footer (``Page N of M``) are added unless the reference
     document brought its own; ``a4`` gives outturn's page size and margins
     (without a council template); each section break the appendix asked for
     (:class:`analysis.display.Orientation`) becomes a full section with the
-    document's size, margins, header and footer, turned for landscape. The zip
+    document's size, margins, header and footer, turned for landscape; each
+    picture gets its text alternative from ``alts`` (one per picture, in order). The zip
     is written again with fixed dates, so the same data gives the same bytes.
     """
     with zipfile.ZipFile(path) as z:
@@ -492,6 +524,7 @@ def finish_docx(path: Path, header: str, a4: bool = True, epoch: int | None = No
     doc = _MARKER.sub(lambda m: f"<w:p><w:pPr>{_oriented(new, m.group(1))}</w:pPr></w:p>", doc)
     doc = _BREAK_AFTER_SECTION.sub(r"\1", doc)  # a new section starts a page already
     doc = _TABLE.sub(lambda m: _table_text_size(m.group(0), plain=a4), doc)
+    doc = _described(doc, alts)
     if a4:
         parts["word/styles.xml"] = _plain_styles(parts["word/styles.xml"].decode("utf-8")).encode()
     if 'xmlns:r="' not in doc[:2000]:
