@@ -41,11 +41,16 @@ def escape_markdown(text: object, collapse: bool = True) -> str:
 
 @dataclass(frozen=True)
 class Heading:
-    """A document heading (``level`` 2 for a section, 3 for a part of one)."""
+    """A document heading (``level`` 2 for a section, 3 for a part of one).
+
+    ``classes`` mark what the heading starts (``indicator``: an exception
+    report, which a printed page starts on a new sheet).
+    """
 
     text: str
     level: int = 2
     anchor: str | None = None
+    classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,8 +163,9 @@ def orientation_markdown(o: Orientation) -> str:
 
 
 def heading_markdown(h: Heading) -> str:
-    """``## Children looked after {#cla}``."""
-    attrs = f" {{#{h.anchor}}}" if h.anchor else ""
+    """``## Children looked after {#cla .indicator}``."""
+    parts = ([f"#{h.anchor}"] if h.anchor else []) + [f".{c}" for c in h.classes]
+    attrs = f" {{{' '.join(parts)}}}" if parts else ""
     return f"{'#' * h.level} {escape_markdown(h.text)}{attrs}"
 
 
@@ -245,7 +251,7 @@ def figure_markdown(fig: Figure, folder: Path | None = None) -> str:
         return image
     data.to_csv(out.with_suffix(".csv"), index=False)
     link = escape_markdown(f"Data behind the chart: {chart_title_text(spec)} (CSV)")
-    return f"{image}\n\n[{link}]({CHART_DIR}/{name}.csv)"
+    return f"{image}\n\n[{link}]({CHART_DIR}/{name}.csv){{.chart-data}}"
 
 
 def paragraph_markdown(p: Paragraph) -> str:

@@ -116,16 +116,57 @@ def _colgroup(table: Table) -> str:
     return f"<colgroup>{cols}</colgroup>"
 
 
+def _short(value: object) -> bool:
+    """Return True for an arrow-and-tick mark, or a short word (``Yes``, ``No``, ``n/a``)."""
+    if isinstance(value, Mark):
+        return value.kind == "dot"
+    return str(value) in ("Yes", "No", "n/a", "")
+
+
+def symbol_columns(table: Table) -> set[str]:
+    """Return a wide table's narrow columns: arrows or short words under a long heading.
+
+    Their headings are turned upright on a screen, so the column is as narrow as
+    its cells.
+    """
+    frame = table.frame
+    if len(frame.columns) < COMPACT_COLUMNS or frame.empty:
+        return set()
+    return {
+        c
+        for c in frame.columns
+        if len(str(c)) > 6
+        and c != table.row_header
+        and c not in table.numeric
+        and all(_short(v) for v in frame[c])
+    }
+
+
+def _classes(column: str, table: Table, symbols: set[str], document: bool) -> str:
+    names = (["num"] if column in table.numeric else []) + (["sym"] if column in symbols else [])
+    if not names:
+        return ""
+    style = ' style="text-align: right"' if document and "num" in names else ""
+    return f' class="{" ".join(names)}"{style}'
+
+
 def table_html(table: Table, document: bool = False) -> str:
     """Return an accessible table: caption, ``th`` with scopes, row headers, numbers right.
 
-    ``document``: for the Word and PDF documents (Quarto reads the HTML into a
-    real table): column widths from the content, marks as plain text.
+    On a page the table sits in a region of its own that scrolls sideways when
+    the screen is too narrow (focusable, named by the caption, so a keyboard can
+    scroll it); a wide table (``COMPACT_COLUMNS`` or more) is marked ``wide`` for
+    its compact layout, and columns of arrows ``sym`` (their headings turn
+    upright). ``document``: for the Word and PDF documents (Quarto reads the HTML
+    into a real table): column widths from the content, marks as plain text.
     """
     frame = table.frame
-    compact = document and len(frame.columns) >= COMPACT_COLUMNS
+    wide = len(frame.columns) >= COMPACT_COLUMNS
+    compact = document and wide
+    symbols = set() if document else symbol_columns(table)
     head = "".join(
-        f'<th scope="col"{_align(c, table, document)}>{esc(c)}</th>' for c in frame.columns
+        f'<th scope="col"{_classes(c, table, symbols, document)}>{_heading(c, c in symbols)}</th>'
+        for c in frame.columns
     )
     body = []
     for row in frame.itertuples(index=False):
@@ -135,20 +176,60 @@ def table_html(table: Table, document: bool = False) -> str:
             if col == table.row_header:
                 cells.append(f'<th scope="row">{content}</th>')
             else:
-                cells.append(f"<td{_align(col, table, document)}>{content}</td>")
+                cells.append(f"<td{_classes(col, table, symbols, document)}>{content}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     caption = f"<caption>{esc(table.caption)}</caption>" if table.caption else ""
     widths = _colgroup(table) if document else ""
-    return (
-        f'<table class="outturn-table">{caption}{widths}<thead><tr>{head}</tr></thead>'
+    kind = "outturn-table wide" if wide else "outturn-table"
+    html_table = (
+        f'<table class="{kind}">{caption}{widths}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
     )
+    if document:
+        return html_table
+    label = esc(table.caption or "Table")
+    scroll = "table-scroll wide" if wide else "table-scroll"
+    region = f'class="{scroll}" role="region" aria-label="{label}" tabindex="0"'
+    hint = f'<p class="scroll-hint" aria-hidden="true">{SCROLL_HINT}</p>' if wide else ""
+    return f"{hint}<div {region}>{html_table}</div>"
 
 
-def _align(column: str, table: Table, document: bool = False) -> str:
-    if column not in table.numeric:
-        return ""
-    return ' class="num" style="text-align: right"' if document else ' class="num"'
+SCROLL_HINT = "Scroll the table sideways to see every column."
+"""Shown over a wide table on a narrow screen (a phone shows no scroll bar until touched)."""
+
+
+def _heading(column: str, upright: bool) -> str:
+    """Return a column heading (over a column of arrows, turned upright by the stylesheet)."""
+    return f'<span class="upright">{esc(column)}</span>' if upright else esc(column)
+
+
+# --- printing: the running line and page numbers ------------------------------------------
+
+
+def css_string(text: str) -> str:
+    """Return text as a CSS string (quoted; quotes, backslashes and ``<`` escaped)."""
+    escaped = str(text).replace("\\", "\\5c ").replace('"', "\\22 ").replace("<", "\\3c ")
+    return f'"{" ".join(escaped.split())}"'
+
+
+def print_css(running: str) -> str:
+    """Return the print style naming the report on every page, and numbering the pages.
+
+    Page margin boxes: Chromium and Edge (version 131 on) print them; other
+    browsers leave them out and print the pages without.
+    """
+    margin = (
+        f"@top-right {{ content: {css_string(running)}; font: 8pt Arial, sans-serif; "
+        "color: #505a5f; }\n"
+        '  @bottom-right { content: "Page " counter(page) " of " counter(pages); '
+        "font: 8pt Arial, sans-serif; color: #505a5f; }"
+    )
+    return f"@page {{\n  {margin}\n}}\n@page wide {{\n  {margin}\n}}\n"
+
+
+def print_style_html(running: str) -> str:
+    """Return :func:`print_css` as a ``<style>`` element for a page's head."""
+    return f'<style media="print">\n{print_css(running)}</style>'
 
 
 # --- the fallback engine's page shell -----------------------------------------------------
@@ -185,6 +266,7 @@ def page_html(
     toc: str,
     footer: Sequence[str],
     css: Sequence[str],
+    body_class: str = "",
 ) -> str:
     """Return a complete, self-contained HTML page (no scripts; stylesheets inlined)."""
     styles = "".join(f"<style>{c}</style>\n" for c in css)
@@ -192,8 +274,9 @@ def page_html(
     return (
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n{styles}</head>\n<body>\n"
-        '<a class="skip-link" href="#main">Skip to content</a>\n'
+        f"<title>{esc(title)}</title>\n{styles}</head>\n"
+        + (f'<body class="{esc(body_class)}">\n' if body_class else "<body>\n")
+        + '<a class="skip-link" href="#main">Skip to content</a>\n'
         f"<header>{nav}</header>\n"
         f'<div class="page"><main id="main">\n{body}\n</main>{toc}</div>\n'
         f'<footer class="site-footer">{foot}</footer>\n</body>\n</html>\n'
@@ -232,7 +315,7 @@ def pandoc_identifier(text: str, seen: set[str]) -> str:
 
 
 def _heading_ids(state) -> None:  # noqa: ANN001 - a markdown-it StateCore
-    """Take ``{#id}`` off the end of headings as Pandoc does, and give every heading an id."""
+    """Take ``{#id .class}`` off the end of headings as Pandoc does; give every heading an id."""
     seen: set[str] = set()
     tokens = state.tokens
     for i, token in enumerate(tokens):
@@ -241,8 +324,13 @@ def _heading_ids(state) -> None:  # noqa: ANN001 - a markdown-it StateCore
         inline = tokens[i + 1]
         found = _ATTRS.search(inline.content)
         wanted = None
-        if found and found.group(1).strip().startswith("#"):
-            wanted = found.group(1).split()[0][1:]
+        if found and found.group(1).strip().startswith(("#", ".")):
+            parts = found.group(1).split()
+            ids = [p[1:] for p in parts if p.startswith("#")]
+            wanted = ids[0] if ids else None
+            classes = [p[1:] for p in parts if p.startswith(".")]
+            if classes:
+                token.attrSet("class", " ".join(classes))
             inline.content = inline.content[: found.start()]
             last = inline.children[-1] if inline.children else None
             if last is not None and last.type == "text":

@@ -94,6 +94,14 @@ def section(title: str, content: object, level: int = 3) -> list:
     return [Heading(title, level), content]
 
 
+def indicator_heading(item: IndicatorResult) -> Heading:
+    """Return an exception report's heading: the indicator's short title, anchored by its id.
+
+    A printed page starts each exception report on a new sheet (class ``indicator``).
+    """
+    return Heading(item.indicator.short_title, 2, item.id, ("indicator",))
+
+
 def page_title(pack: Pack, page: str) -> Heading:
     """Return the page's level-1 heading (``Blackpool performance report, 2017-18 Q3: ...``)."""
     return Heading(f"{pack.council_name} performance report, {pack.quarter.label}: {page}", 1)
@@ -119,6 +127,29 @@ def overview_summary(pack: Pack) -> list[Paragraph]:
 def overview_table(pack: Pack) -> Table:
     """Return the scorecard: every indicator with a figure, its target, arrows and SPC readings."""
     return tables.overview_table(pack)
+
+
+SCREEN_DETAIL = ("Better to be", "Period", "National quartile (rank)", "Year-end projection")
+"""Scorecard columns a screen shows in a second table, so the first fits 1280 pixels."""
+
+
+def overview_tables(pack: Pack) -> list[Table]:
+    """Return the scorecard for a screen: arrows and SPC in one table, then the other columns.
+
+    Every column of :func:`overview_table` is shown: the first table (the
+    figure, target, direction of travel, SPC and exception) fits a 1280-pixel
+    screen; the second gives each indicator's polarity, period, national rank
+    and projected year-end. The documents print the whole scorecard as one
+    table on landscape pages.
+    """
+    full = tables.overview_table(pack)
+    frame, head = full.frame, full.row_header
+    detail = [c for c in frame.columns if c in SCREEN_DETAIL]
+    if frame.empty or not detail:
+        return [full]
+    main = Table(frame.drop(columns=detail), full.caption, head, full.numeric)
+    caption = f"{full.caption}: polarity, period, national rank and year-end projection"
+    return [main, Table(frame[[head, *detail]], caption, head)]
 
 
 def not_reported(pack: Pack) -> Table:

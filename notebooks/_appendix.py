@@ -42,7 +42,7 @@ show(report.landscape(False))
 # %%
 for r in pack.exception_results:
     show(report.page_break())
-    show(heading(r.indicator.short_title, 2, anchor=r.id))
+    show(report.indicator_heading(r))
     show(report.indicator_summary(r))
     show(report.history_table(r), report.breakdowns(r))
     show(report.dot_table(r), report.rank(pack, r))

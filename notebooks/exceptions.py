@@ -20,7 +20,7 @@ pack_file: str = ""  # the pack outturn run computed for this run (empty: comput
 
 # %%
 from analysis import report
-from analysis.report import heading, section, show
+from analysis.report import section, show
 
 pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file)
 show(report.page_title(pack, "exception reports"))
@@ -33,7 +33,7 @@ show(report.page_title(pack, "exception reports"))
 # %%
 show(report.no_exceptions(pack))
 for r in pack.exception_results:
-    show(heading(r.indicator.short_title, 2, anchor=r.id))
+    show(report.indicator_heading(r))
     show(report.indicator_summary(r))
     show(report.history_table(r), report.breakdowns(r))
     show(report.dot_table(r), report.rank(pack, r))

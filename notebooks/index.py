@@ -36,7 +36,7 @@ show(report.page_title(pack, "overview"))
 show(report.overview_summary(pack))
 
 # %%
-show(report.overview_table(pack))
+show(report.overview_tables(pack), report.key())
 
 # %% [markdown]
 # The exception reports, with each indicator's history, chart and the service's commentary,

@@ -2,7 +2,8 @@
 
 No extra package is needed: Chromium reads NUL-terminated JSON commands on file
 descriptor 3 and answers on 4 (``--remote-debugging-pipe``). Networking is off
-(a dead proxy), so a page that tries to load anything from outside fails loudly.
+(a dead proxy), so a page that tries to load anything from outside fails loudly;
+localhost bypasses the proxy (Chromium's default), so a page served on it loads.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+         "--proxy-server=127.0.0.1:9",
          "--hide-scrollbars", "--remote-debugging-pipe"]  # fmt: skip
 
 
