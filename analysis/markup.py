@@ -227,9 +227,13 @@ def print_css(running: str) -> str:
     return f"@page {{\n  {margin}\n}}\n@page wide {{\n  {margin}\n}}\n"
 
 
+NO_ICON = '<link rel="icon" href="data:,">'
+"""The page has no icon: without it a browser asks the intranet server for /favicon.ico (404)."""
+
+
 def print_style_html(running: str) -> str:
-    """Return :func:`print_css` as a ``<style>`` element for a page's head."""
-    return f'<style media="print">\n{print_css(running)}</style>'
+    """Return :func:`print_css` as a ``<style>`` element for a page's head (and no icon)."""
+    return f'{NO_ICON}\n<style media="print">\n{print_css(running)}</style>'
 
 
 # --- the fallback engine's page shell -----------------------------------------------------
@@ -274,7 +278,7 @@ def page_html(
     return (
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n{styles}</head>\n"
+        f"{NO_ICON}\n<title>{esc(title)}</title>\n{styles}</head>\n"
         + (f'<body class="{esc(body_class)}">\n' if body_class else "<body>\n")
         + '<a class="skip-link" href="#main">Skip to content</a>\n'
         f"<header>{nav}</header>\n"
@@ -289,7 +293,7 @@ def home_html(title: str, quarters: Sequence[tuple[str, str]], css: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
+        f"{NO_ICON}\n<title>{esc(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         f'<main id="main"><h1>{esc(title)}</h1><p>{len(quarters)} quarter(s) produced.</p>'
         f'<ul class="quarters">{items}</ul></main>\n'
         f'<footer class="site-footer"><p>{esc(OGL)}</p></footer>\n</body>\n</html>\n'
@@ -323,14 +327,12 @@ def _heading_ids(state) -> None:  # noqa: ANN001 - a markdown-it StateCore
             continue
         inline = tokens[i + 1]
         found = _ATTRS.search(inline.content)
-        wanted = None
+        wanted, classes = None, []
         if found and found.group(1).strip().startswith(("#", ".")):
             parts = found.group(1).split()
             ids = [p[1:] for p in parts if p.startswith("#")]
             wanted = ids[0] if ids else None
             classes = [p[1:] for p in parts if p.startswith(".")]
-            if classes:
-                token.attrSet("class", " ".join(classes))
             inline.content = inline.content[: found.start()]
             last = inline.children[-1] if inline.children else None
             if last is not None and last.type == "text":
@@ -341,6 +343,8 @@ def _heading_ids(state) -> None:  # noqa: ANN001 - a markdown-it StateCore
         ident = wanted or pandoc_identifier(text, seen)
         seen.add(ident)
         token.attrSet("id", ident)
+        if classes:
+            token.attrSet("class", " ".join(classes))
         state.env.setdefault("headings", []).append((int(token.tag[1]), ident, text.strip()))
 
 

@@ -188,7 +188,9 @@ def tidy_quarto_html(page: str) -> str:
     navigation landmarks); its menu button loses ``role="menu"``, which a
     button may not have (it opens a list of links, not a menu).
     """
-    page = page.replace('<nav class="navbar', '<nav aria-label="Report pages" class="navbar', 1)
+    page = re.sub(
+        r'<nav class="(navbar[^"]*)"', r'<nav class="\1" aria-label="Report pages"', page, count=1
+    )
     return re.sub(r'(<button class="navbar-toggler"[^>]*?) role="menu"', r"\1", page, count=1)
 
 

@@ -141,6 +141,10 @@ class Browser:
                 out.append(str(params.get("exceptionDetails", {}).get("text")))
         return out
 
+    def media(self, kind: str = "") -> None:
+        """Lay the page out for ``print`` (or ``screen``; '' for the browser's own choice)."""
+        self.call("Emulation.setEmulatedMedia", {"media": kind})
+
     def pdf(self, landscape: bool = False, paper: tuple[float, float] = (8.27, 11.69)) -> bytes:
         """Print the page to PDF (A4 by default), as a person printing it would."""
         found = self.call(

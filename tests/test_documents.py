@@ -351,3 +351,68 @@ def test_appendix_notebook_is_not_a_page(data, monkeypatch):
     monkeypatch.setattr("analysis.rendering.quarto_available", lambda: True)
     assert "_appendix" not in [p.name for p in read_pages(project_paths(REPO))]
     assert plan_documents(project_paths(REPO), data.council, "pdf").pages[0].name == "_appendix"
+
+
+# --- finishing a Word document (python-docx makes the documents; no Quarto needed) -------
+
+
+def word_with_breaks(path: Path, template_header: str = "") -> Path:
+    """A document as pandoc would leave it: text, a landscape part between section markers."""
+    import docx
+
+    from analysis.display import WORD_SECTION_END
+
+    document = docx.Document()
+    if template_header:
+        document.sections[0].header.paragraphs[0].text = template_header
+    document.add_paragraph("Title page")
+    document.add_paragraph("MARK-portrait")
+    document.add_paragraph("Scorecard")
+    document.add_paragraph("MARK-landscape")
+    document.add_paragraph("Exception report")
+    document.save(str(path))
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    xml = parts["word/document.xml"].decode()
+    for orient in ("portrait", "landscape"):
+        xml = re.sub(rf"<w:p>(?:(?!<w:p>).)*?MARK-{orient}.*?</w:p>",
+                     WORD_SECTION_END.format(orient), xml, count=1, flags=re.S)  # fmt: skip
+    parts["word/document.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_finished_word_has_landscape_section_header_and_page_numbers_on_a4(tmp_path):
+    import docx
+
+    from analysis.documents import finish_docx
+
+    path = finish_docx(word_with_breaks(tmp_path / "a.docx"), "Blackpool, 2017-18 Q3", epoch=0)
+    document = docx.Document(str(path))
+    assert [s.orientation for s in document.sections] == [0, 1, 0]  # portrait, landscape, portrait
+    for section in document.sections:
+        assert section.header.paragraphs[0].text == "Blackpool, 2017-18 Q3"
+        assert "NUMPAGES" in section.footer._element.xml
+        assert sorted((section.page_width, section.page_height)) == [11906 * 635, 16838 * 635]
+
+
+def test_finished_word_keeps_a_templates_own_header(tmp_path):
+    import docx
+
+    from analysis.documents import finish_docx
+
+    path = word_with_breaks(tmp_path / "t.docx", template_header="Blackpool Council")
+    finish_docx(path, "Blackpool, 2017-18 Q3", a4=False, epoch=0)
+    document = docx.Document(str(path))
+    assert [s.header.paragraphs[0].text for s in document.sections] == ["Blackpool Council"] * 3
+    assert document.sections[1].orientation == 1
+
+
+def test_finishing_word_twice_from_the_same_input_gives_the_same_bytes(tmp_path):
+    from analysis.documents import finish_docx
+
+    one = finish_docx(word_with_breaks(tmp_path / "1.docx"), "x", epoch=1518048000)
+    two = finish_docx(word_with_breaks(tmp_path / "2.docx"), "x", epoch=1518048000)
+    assert one.read_bytes() == two.read_bytes()
