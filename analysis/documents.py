@@ -468,23 +468,43 @@ def _with_references(sect: str, refs: str) -> str:
     return re.sub(r"(<w:sectPr\b[^>]*>)", lambda m: m.group(1) + refs, sect, count=1)
 
 
+_AFTER_SIZE = ("pgMar", "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt",
+               "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid",
+               "printerSettings", "sectPrChange")  # fmt: skip
+"""What follows the page size in a ``w:sectPr`` (the schema's order, which Word enforces)."""
+
+
+def _insert_before(sect: str, xml: str, names: Sequence[str]) -> str:
+    """Insert ``xml`` before the first child named in ``names``, else at the end."""
+    found = re.search(r"<w:(" + "|".join(names) + r")\b", sect)
+    at = found.start() if found else sect.rindex("</w:sectPr>")
+    return sect[:at] + xml + sect[at:]
+
+
 def _a4(sect: str) -> str:
     """Give a ``w:sectPr`` A4 portrait pages with outturn's margins."""
     sect = re.sub(r"<w:pgSz\b[^>]*/>|<w:pgMar\b[^>]*/>", "", sect)
     size = f'<w:pgSz w:w="{A4_TWIPS[0]}" w:h="{A4_TWIPS[1]}"/>'
-    return sect.replace("</w:sectPr>", size + A4_MARGINS + "</w:sectPr>")
+    return _insert_before(sect, size + A4_MARGINS, _AFTER_SIZE)
 
 
 def _oriented(sect: str, orient: str) -> str:
-    """Return a copy of a ``w:sectPr`` for a section of the given orientation."""
+    """Return a copy of a ``w:sectPr`` for a section of the given orientation.
+
+    A template that gives no page size gets A4 for the section turned.
+    """
     found = re.search(r'<w:pgSz\b[^>]*w:w="(\d+)"[^>]*w:h="(\d+)"[^>]*/>', sect)
     if found is None:
-        return sect
+        if orient != "landscape":
+            return sect
+        return _insert_before(sect, _page_size(*A4_TWIPS, orient), _AFTER_SIZE)
     w, h = sorted((int(found.group(1)), int(found.group(2))))
-    if orient == "landscape":
-        w, h = h, w
-    size = f'<w:pgSz w:w="{w}" w:h="{h}"' + (' w:orient="landscape"/>' if w > h else "/>")
-    return sect.replace(found.group(0), size)
+    return sect.replace(found.group(0), _page_size(w, h, orient))
+
+
+def _page_size(short: int, long: int, orient: str) -> str:
+    w, h = (long, short) if orient == "landscape" else (short, long)
+    return f'<w:pgSz w:w="{w}" w:h="{h}"' + (' w:orient="landscape"/>' if w > h else "/>")
 
 
 def finish_docx(
@@ -523,7 +543,7 @@ def finish_docx(
     doc = doc.replace(sect, new)
     doc = _MARKER.sub(lambda m: f"<w:p><w:pPr>{_oriented(new, m.group(1))}</w:pPr></w:p>", doc)
     doc = _BREAK_AFTER_SECTION.sub(r"\1", doc)  # a new section starts a page already
-    doc = _TABLE.sub(lambda m: _table_text_size(m.group(0), plain=a4), doc)
+    doc = _TABLE.sub(lambda m: _table_text_size(m.group(0)), doc)
     doc = _described(doc, alts)
     if a4:
         parts["word/styles.xml"] = _plain_styles(parts["word/styles.xml"].decode("utf-8")).encode()
@@ -541,16 +561,15 @@ _BREAK_AFTER_SECTION = re.compile(
     r"(</w:sectPr></w:pPr></w:p>\s*)" + re.escape('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 )
 WIDE_TABLE_POINTS = 7
-"""Text size of a wide table (the scorecard: nine columns or more), whatever the template."""
+"""Text size of a wide table (the scorecard: nine columns or more)."""
 TABLE_POINTS = 8.5
-"""Text size of other tables in outturn's plain styles (no council template)."""
+"""Text size of other tables. Set whatever the template says: the column widths are made
+for text of this size (a template's 11 or 12 pt would break words inside narrow columns)."""
 
 
-def _table_text_size(table: str, plain: bool) -> str:
+def _table_text_size(table: str) -> str:
     """Set the text size of a table's runs: small for a wide table, smaller than the body."""
     wide = table.count("<w:gridCol ") >= 9
-    if not wide and not plain:
-        return table  # the council template's table style decides
     half_points = round(2 * (WIDE_TABLE_POINTS if wide else TABLE_POINTS))
     size = f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
     table = re.sub(r"<w:r>(?!<w:rPr>)", f"<w:r><w:rPr>{size}</w:rPr>", table)

@@ -416,3 +416,21 @@ def test_finishing_word_twice_from_the_same_input_gives_the_same_bytes(tmp_path)
     one = finish_docx(word_with_breaks(tmp_path / "1.docx"), "x", epoch=1518048000)
     two = finish_docx(word_with_breaks(tmp_path / "2.docx"), "x", epoch=1518048000)
     assert one.read_bytes() == two.read_bytes()
+
+
+def test_a_template_without_a_page_size_still_gets_its_landscape_section(tmp_path):
+    import docx
+
+    from analysis.documents import finish_docx
+
+    path = word_with_breaks(tmp_path / "n.docx", template_header="Blackpool Council")
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    parts["word/document.xml"] = re.sub(rb"<w:pgSz w:w=[^>]*/>", b"", parts["word/document.xml"])
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    finish_docx(path, "x", a4=False, epoch=0)
+    sections = docx.Document(str(path)).sections
+    assert [s.orientation for s in sections] == [0, 1, 0]
+    assert (sections[1].page_width, sections[1].page_height) == (16838 * 635, 11906 * 635)
