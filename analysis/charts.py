@@ -730,6 +730,18 @@ def _latest_label(data: pd.DataFrame, council: str, unit: str | None, x: alt.X, 
     )
 
 
+PNG_SCALE = 2
+"""Pixels per chart unit in a PNG (640 units: 1280 pixels, about 190 dpi on a printed page)."""
+
+
+def chart_png(chart: alt.Chart, scale: float = PNG_SCALE) -> bytes:
+    """Render a chart to PNG (for the Word and PDF documents; Word cannot show SVG alone)."""
+    import vl_convert as vlc
+
+    major_minor = "_".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return vlc.vegalite_to_png(chart.to_dict(), vl_version=f"v{major_minor}", scale=scale)
+
+
 def chart_svg(chart: alt.Chart) -> str:
     """Render a chart to a standalone SVG (no JavaScript, no network) that names itself.
 

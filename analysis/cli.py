@@ -148,12 +148,16 @@ def run_command(
     all_committees: Annotated[bool, typer.Option(
         "--all-committees", help="Make the whole report, then every pack report.committees "
         "lists, in one go.")] = False,
+    formats: Annotated[str | None, typer.Option(
+        "--format", help="What to make, comma-separated: html (the pages, always made), docx and "
+        "pdf (the committee's appendix as Word and PDF; needs Quarto). Default: report.formats "
+        "in council.yml, else html.")] = None,
 ) -> None:  # fmt: skip
     """Validate the data, execute the report notebooks and render reports/<quarter>/."""
     from analysis.pipeline import run_quarter
 
     subsets = _packs_asked(project, portfolio, committee, all_committees)
-    paths, as_of = _run_preflight(project, quarter, as_of)
+    paths, as_of = _run_preflight(project, quarter, as_of, formats)
     for subset in subsets:
         with console.status("Running the quarterly pack...") as status:
             result = run_quarter(
@@ -163,6 +167,7 @@ def run_command(
                 engine,
                 progress=lambda m, s=status: (say(f"  {m}"), s.update(m)),
                 published=published,
+                formats=formats,
                 **({"subset": subset} if subset else {}),
             )
         _say_done(paths, result)
@@ -181,6 +186,8 @@ def _say_done(paths, result) -> None:  # noqa: ANN001
         f"rendered with {result.engine}, {result.timings['total']:.1f} s)",
         "bold green",
     )
+    for document in result.documents:
+        say(f"      {rel / document.name}", "bold green")
 
 
 def _packs_asked(
@@ -205,16 +212,22 @@ def _packs_asked(
     return [""] + [c.spec for c in committees]
 
 
-def _run_preflight(project: Path | None, quarter: str | None, as_of: str | None):  # noqa: ANN202
+def _run_preflight(  # noqa: ANN202
+    project: Path | None, quarter: str | None, as_of: str | None, formats: str | None = None
+):
     """Everything a run checks before it computes: arguments, data, quarter, output folder.
 
+    A Word or PDF document asked for without Quarto stops the run first of all.
     Warnings are printed and the run goes on; errors stop it before anything is written.
     """
+    from analysis.documents import check_formats, parse_formats, plan_documents
     from analysis.errors import ValidationError
     from analysis.pack import resolve_quarter
     from analysis.staging import check_report_folder
     from analysis.validation import check_as_of, check_quarter, inspect_project
 
+    if formats is not None:
+        check_formats(parse_formats(formats))
     as_of = check_as_of(as_of)
     paths = _paths(project)
     data, problems = inspect_project(paths)
@@ -222,6 +235,7 @@ def _run_preflight(project: Path | None, quarter: str | None, as_of: str | None)
         raise ValidationError(problems)
     if problems:
         show_problems(problems, hint="outturn validate --all")
+    plan_documents(paths, data.council, formats)
     check_quarter(data, quarter, as_of)
     check_report_folder(paths.reports, resolve_quarter(data, quarter, as_of).slug)
     return paths, as_of

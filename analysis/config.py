@@ -159,6 +159,9 @@ class CouncilConfig:
     tolerance: Tolerance = NO_TOLERANCE
     draft_commentary: str = "below"  # below | replace | off: the generated draft's place
     quarter: str | None = None  # report.quarter: the quarter to report when none is asked for
+    formats: tuple[str, ...] = ("html",)  # what `outturn run` makes without --format
+    committee: str = ""  # the committee the report goes to (the documents' title block)
+    docx_template: str = ""  # a Word reference document, relative to the project folder
     extra: dict[str, Any] = field(default_factory=dict)
     comparators: dict[str, ComparatorGroup] = field(default_factory=dict)
     neighbour_models: tuple[GroupModel, ...] = ()
@@ -298,6 +301,9 @@ def _report_basics(keys: KeyReader, report: dict) -> dict[str, Any]:
             report, ("report", "draft_commentary"), DRAFT_MODES, "below"
         ),
         "quarter": _quarter(keys, report),
+        "formats": _formats(keys, report),
+        "committee": str(keys.get(report, ("report", "committee"), "text", "")),
+        "docx_template": str(keys.get(report, ("report", "docx_template"), "text", "")),
     }
 
 
@@ -391,6 +397,25 @@ def _quarter(keys: KeyReader, report: dict) -> str | None:
                      "write a quarter such as '2017-18 Q3', or leave it out")  # fmt: skip
         return None
     return period.label
+
+
+REPORT_FORMATS = ("html", "docx", "pdf")
+"""What ``outturn run`` can make: the web pages, and the Word and PDF documents."""
+
+
+def _formats(keys: KeyReader, report: dict) -> tuple[str, ...]:
+    path = ("report", "formats")
+    raw = report.get("formats", ["html"])
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        keys.problem(path, "is not a list of formats", "list any of html, docx, pdf")
+        return ("html",)
+    found = [i.strip().lower() for i in items if i.strip()]
+    unknown = [i for i in found if i not in REPORT_FORMATS]
+    if unknown:
+        keys.problem(path, f"has unknown format(s) {', '.join(unknown)}", "use html, docx or pdf")
+        return ("html",)
+    return tuple(dict.fromkeys(["html", *found]))
 
 
 DRAFT_MODES = ("below", "replace", "off")

@@ -59,5 +59,11 @@ def suppress_small(
 
 def published_data(data: ProjectData) -> ProjectData:
     """Return the project data with small numbers withheld at ``suppress_below``."""
-    values = suppress_small(data.values, data.catalogue, data.council.suppress_below)
-    return replace(data, values=values)
+    from analysis.breakdowns import suppress_breakdowns
+
+    threshold = data.council.suppress_below
+    values = suppress_small(data.values, data.catalogue, threshold)
+    breakdowns = data.breakdowns
+    if breakdowns is not None and not breakdowns.empty:
+        breakdowns = suppress_breakdowns(breakdowns, threshold)
+    return replace(data, values=values, breakdowns=breakdowns)

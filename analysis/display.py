@@ -22,6 +22,9 @@ from analysis.tables import Table
 
 CHART_DIR = "charts"
 """Where charts are written, beside the executed notebook."""
+MEDIA = ("page", "document")
+"""What blocks are shown for: web pages, or the Word and PDF documents (see :func:`use_medium`)."""
+_MEDIUM = {"now": "page"}
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-!|~^$@&=:])")
 """Markdown and Pandoc syntax characters; quotes stay plain so both engines curl them alike."""
 
@@ -38,11 +41,16 @@ def escape_markdown(text: object, collapse: bool = True) -> str:
 
 @dataclass(frozen=True)
 class Heading:
-    """A document heading (``level`` 2 for a section, 3 for a part of one)."""
+    """A document heading (``level`` 2 for a section, 3 for a part of one).
+
+    ``classes`` mark what the heading starts (``indicator``: an exception
+    report, which a printed page starts on a new sheet).
+    """
 
     text: str
     level: int = 2
     anchor: str | None = None
+    classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,22 +83,112 @@ class Figure:
     caption: str = ""
 
 
-Block = Heading | Paragraph | Bullets | Markdown | Figure | Table | pd.DataFrame | str
+@dataclass(frozen=True)
+class PageBreak:
+    """A new page in the Word and PDF documents; nothing on a web page (its print CSS decides)."""
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """From here on, pages are landscape (``landscape=True``) or portrait, in the documents."""
+
+    landscape: bool
+
+
+Block = (
+    Heading | Paragraph | Bullets | Markdown | Figure | Table | PageBreak | Orientation
+    | pd.DataFrame | str
+)  # fmt: skip
+
+
+def use_medium(medium: str) -> None:
+    """Show blocks for web pages (``page``, the default) or the documents (``document``).
+
+    For the documents, charts are PNG images with their description printed
+    under them, tables carry column widths and a caption typst keeps, symbols in
+    a wide table stand alone (the key gives their words), and page breaks and
+    landscape pages become Word and typst markup.
+    """
+    if medium not in MEDIA:
+        raise ValueError(f"unknown medium {medium!r}; use one of {', '.join(MEDIA)}")
+    _MEDIUM["now"] = medium
+
+
+def medium() -> str:
+    """Return what blocks are shown for now: ``page`` or ``document``."""
+    return _MEDIUM["now"]
+
+
+def raw_block(fmt: str, text: str) -> str:
+    """Return a Pandoc raw block for one output format (others leave it out)."""
+    return f"```{{={fmt}}}\n{text}\n```"
+
+
+def typst_string(text: str) -> str:
+    """Return text as a typst string literal (quoted, backslashes and quotes escaped)."""
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+WORD_PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+WORD_SECTION_END = '<w:p><w:pPr><w:sectPr><w:pgSz w:orient="{}"/></w:sectPr></w:pPr></w:p>'
+"""Ends a Word section; :func:`analysis.documents.finish_docx` completes it (size, margins)."""
+
+
+def page_break_markdown(_: PageBreak) -> str:
+    """Return a page break for Word and typst (nothing on a web page)."""
+    if medium() != "document":
+        return ""
+    return (
+        raw_block("openxml", WORD_PAGE_BREAK)
+        + "\n\n"
+        + raw_block("typst", "#pagebreak(weak: true)")
+    )
+
+
+def orientation_markdown(o: Orientation) -> str:
+    """Return the switch to landscape (or back) for Word and typst (nothing on a web page).
+
+    In Word a section ends at a paragraph holding its settings, so the section
+    that ends here has the other orientation.
+    """
+    if medium() != "document":
+        return ""
+    ending = "portrait" if o.landscape else "landscape"
+    flipped = "true" if o.landscape else "false"
+    return (
+        raw_block("openxml", WORD_SECTION_END.format(ending))
+        + "\n\n"
+        + raw_block("typst", f"#set page(flipped: {flipped})")
+    )
 
 
 def heading_markdown(h: Heading) -> str:
-    """``## Children looked after {#cla}``."""
-    attrs = f" {{#{h.anchor}}}" if h.anchor else ""
+    """``## Children looked after {#cla .indicator}``."""
+    parts = ([f"#{h.anchor}"] if h.anchor else []) + [f".{c}" for c in h.classes]
+    attrs = f" {{{' '.join(parts)}}}" if parts else ""
     return f"{'#' * h.level} {escape_markdown(h.text)}{attrs}"
 
 
 def table_markdown(table: Table) -> str:
-    """Return a table as a raw HTML block: Quarto passes it through; the fallback does the same."""
+    """Return a table as a raw HTML block: Quarto passes it through; the fallback does the same.
+
+    For the documents, Quarto turns the HTML table into a real Word or typst
+    table; its caption reaches Word, and is given to typst (which Quarto would
+    leave without it) as a heading line of its own just before the table.
+    """
     from analysis.markup import table_html
 
     if table.empty:
         return ""
-    return "```{=html}\n" + table_html(table) + "\n```"
+    document = medium() == "document"
+    block = "```{=html}\n" + table_html(table, document=document) + "\n```"
+    if document and table.caption:
+        caption = (
+            "#block(above: 1.2em, below: 0.5em, sticky: true, "
+            f'text(weight: "bold", {typst_string(table.caption)}))'
+        )
+        block = raw_block("typst", caption) + "\n\n" + block
+    return block
 
 
 def chart_name(spec: dict) -> str:
@@ -112,10 +210,34 @@ def chart_title_text(spec: dict) -> str:
     return " ".join(joined.split())
 
 
+def document_figure_markdown(fig: Figure, folder: Path | None = None) -> str:
+    """Write the chart as a PNG under ``charts/``; return the image, its caption and description.
+
+    Word cannot show SVG without a converter, and a reader of paper cannot read
+    alternative text: the description is printed under the chart as well.
+    """
+    from analysis.charts import chart_png
+
+    spec = fig.chart.to_dict()
+    name = chart_name(spec)
+    out = (folder or Path.cwd()) / CHART_DIR / f"{name}.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(chart_png(fig.chart))
+    described = " ".join(str(spec.get("description", "")).split())
+    alt = described.replace('"', "'")
+    caption = escape_markdown(fig.caption) if fig.caption else ""
+    image = f'![{caption}]({CHART_DIR}/{name}.png){{fig-alt="{alt}" width="100%"}}'
+    if not described:
+        return image
+    return image + "\n\n" + paragraph_markdown(Paragraph(described, strong="Chart description:"))
+
+
 def figure_markdown(fig: Figure, folder: Path | None = None) -> str:
     """Write the chart's SVG under ``charts/`` and return the Markdown image with its alt text."""
     from analysis.charts import chart_data, chart_svg
 
+    if medium() == "document":
+        return document_figure_markdown(fig, folder)
     spec = fig.chart.to_dict()
     name = chart_name(spec)
     out = (folder or Path.cwd()) / CHART_DIR / f"{name}.svg"
@@ -129,7 +251,7 @@ def figure_markdown(fig: Figure, folder: Path | None = None) -> str:
         return image
     data.to_csv(out.with_suffix(".csv"), index=False)
     link = escape_markdown(f"Data behind the chart: {chart_title_text(spec)} (CSV)")
-    return f"{image}\n\n[{link}]({CHART_DIR}/{name}.csv)"
+    return f"{image}\n\n[{link}]({CHART_DIR}/{name}.csv){{.chart-data}}"
 
 
 def paragraph_markdown(p: Paragraph) -> str:
@@ -151,6 +273,8 @@ _CONVERTERS = {
     Table: table_markdown,
     pd.DataFrame: lambda f: table_markdown(Table(f.astype(str), "")),
     Figure: figure_markdown,
+    PageBreak: page_break_markdown,
+    Orientation: orientation_markdown,
 }
 
 

@@ -68,6 +68,10 @@ class OutputError(OutturnError):
     """Raised when an output file or folder cannot be written where it was asked for."""
 
 
+class DocumentError(OutturnError):
+    """Raised when the Word or PDF document cannot be made: no Quarto, a bad format or template."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input: where it is, what it is, how to fix it.

@@ -204,7 +204,10 @@ def build_pack(
     values = comparator_index(values, comparators, council.comparators, council.council.area_code)
     index = SeriesIndex(values)
     commentary, _ = read_commentary(data.paths.commentary_dir / quarter.slug, data.catalogue)
-    ctx = Context(index, council, quarter, data.ranks, commentary, other_sources, data.sources)
+    ctx = Context(
+        index, council, quarter, data.ranks, commentary, other_sources, data.sources,
+        quarter_breakdowns(data, as_of),
+    )
     results = build_results(ctx, list(data.catalogue.values()))
     return Pack(data, quarter, values, index, results, commentary, as_of, published)
 
@@ -234,6 +237,12 @@ def apply_subset(pack: Pack, spec: str | None) -> Pack:
         return pack
     council = pack.data.council
     return subset_pack(pack, resolve_subset(spec, council.committees, pack.data.catalogue.values()))
+def quarter_breakdowns(data: ProjectData, as_of: str | None = None) -> pd.DataFrame:
+    """Return the breakdowns published by ``as_of`` (all of them without a date)."""
+    frame = data.breakdowns
+    if not as_of or frame is None or frame.empty:
+        return frame
+    return frame[frame["vintage"].astype(str) <= as_of].reset_index(drop=True)
 
 
 def pack_revisions(pack: Pack) -> pd.DataFrame:

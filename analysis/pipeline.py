@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +40,8 @@ class RunResult:
     exceptions: list[str]
     pages: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
+    documents: list[Path] = field(default_factory=list)
+    """The Word and PDF documents made (``--format docx,pdf``), if any."""
 
 
 def _as_ipynb(source: Path, scratch: Path) -> Path:
@@ -210,6 +212,7 @@ def run_quarter(
     progress: Progress = lambda _: None,
     published: bool = False,
     subset: str = "",
+    formats: str | Sequence[str] | None = None,
 ) -> RunResult:
     """Produce ``reports/<quarter>/``: scorecard, forecasts, executed notebooks and pages.
 
@@ -217,14 +220,22 @@ def run_quarter(
     for the build that leaves the council; the default internal build shows all.
     ``subset`` (``committee:NAME`` or ``portfolio:NAME``) makes that pack instead,
     in ``reports/<quarter>/<pack>/``: the same pages for its indicators only.
+    ``formats`` (``html,docx,pdf``; default ``report.formats``) adds the Word and
+    PDF documents (:mod:`analysis.documents`), which need Quarto: without it the
+    run stops before anything is computed.
 
     Validation runs first; if it fails, or any step after it does, nothing is
     written to the quarter's folder (the work happens in a staging folder that
     replaces it only at the end).
     """
+    from analysis.documents import check_formats, parse_formats, plan_documents, render_documents
+
     timings, t0 = {}, time.perf_counter()
     engine = choose_engine(engine)
+    if formats is not None:
+        check_formats(parse_formats(formats))  # no Quarto for a document: stop before reading
     data = load_project(paths)
+    plan = plan_documents(paths, data.council, formats)
     if published:
         from analysis.disclosure import published_data
 
@@ -239,6 +250,7 @@ def run_quarter(
         check_clearance(pack, progress)
     pack = apply_subset(pack, subset)
     site = site_for(paths, pack)
+    check_twins(plan.pages)
     timings["validate_and_compute"] = time.perf_counter() - t0
     progress(
         f"validated data; {period.label}: {len(pack.reported)} indicators, "
@@ -264,7 +276,7 @@ def run_quarter(
         with tempfile.TemporaryDirectory() as private:
             params["pack_file"] = _share_pack(pack, Path(private))
             fixed = {str(staging): str(final), params["pack_file"]: "(the pack this run computed)"}
-            execute_all(site.pages, staging, params, progress, fixed)
+            execute_all(site.pages + plan.pages, staging, params, progress, fixed)
         timings["notebooks"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         pages = (
@@ -274,6 +286,11 @@ def run_quarter(
         )
         timings["render"] = time.perf_counter() - t2
         dropped = committee_packs(final) if pack.subset is None else []
+        t3 = time.perf_counter()
+        documents = render_documents(staging, pack, plan.formats, plan.template)
+        if documents:
+            timings["documents"] = time.perf_counter() - t3
+            progress("rendered " + ", ".join(d.name for d in documents))
         swap_in(staging, final)
     if dropped:
         progress(f"note: the packs made earlier in {final.name}/ ({', '.join(dropped)}) went "
@@ -283,5 +300,11 @@ def run_quarter(
     folder = final
     timings["total"] = time.perf_counter() - t0
     return RunResult(
-        period.label, folder, engine, pack.exceptions, [folder / p.name for p in pages], timings
+        period.label,
+        folder,
+        engine,
+        pack.exceptions,
+        [folder / p.name for p in pages],
+        timings,
+        [folder / d.name for d in documents],
     )

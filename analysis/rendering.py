@@ -107,7 +107,12 @@ def _unescape(text: str) -> str:
 # --- Quarto --------------------------------------------------------------------------------
 
 
-def prepare_for_quarto(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def body_class(page: str) -> str:
+    """Return the class a page's ``<body>`` carries (``outturn-index``): the print style's hook."""
+    return f"outturn-{re.sub(r'[^A-Za-z0-9_-]', '-', page)}"
+
+
+def prepare_for_quarto(nb: nbformat.NotebookNode, page: str | None = None) -> nbformat.NotebookNode:
     """Give Quarto the page's title as front matter and only Markdown outputs.
 
     The title is the notebook's own level-1 heading, moved out of its output
@@ -133,7 +138,10 @@ def prepare_for_quarto(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 title = _unescape(found.group(1))
                 data["text/markdown"] = (text[: found.start()] + text[found.end() :]).strip()
     if title:
-        front = dump({"title": title, "pagetitle": title})
+        matter = {"title": title, "pagetitle": title}
+        if page:
+            matter["body-classes"] = body_class(page)
+        front = dump(matter)
         nb.cells.insert(0, nbformat.v4.new_raw_cell("---\n" + front + "---"))
     return nb
 
@@ -148,7 +156,7 @@ def render_quarto(folder: Path, site: Site, config: dict) -> list[Path]:
     """Render the quarter's executed notebooks with Quarto, as one website (execution off)."""
     for page in site.pages:
         path = folder / f"{page.name}.ipynb"
-        nbformat.write(prepare_for_quarto(nbformat.read(path, as_version=4)), path)
+        nbformat.write(prepare_for_quarto(nbformat.read(path, as_version=4), page.name), path)
     (folder / "_quarto.yml").write_text(dump(quarto_project(site, config, QUARTO_CSS)), "utf-8")
     (folder / QUARTO_CSS).write_text(stylesheet(), encoding="utf-8")
     result = subprocess.run(
@@ -167,7 +175,23 @@ def render_quarto(folder: Path, site: Site, config: dict) -> list[Path]:
     for leftover in (".quarto", "search.json", "sitemap.xml"):
         target = folder / leftover
         shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(True)
-    return [folder / f"{p.name}.html" for p in site.pages]
+    pages = [folder / f"{p.name}.html" for p in site.pages]
+    for page in pages:
+        page.write_text(tidy_quarto_html(page.read_text("utf-8")), encoding="utf-8")
+    return pages
+
+
+def tidy_quarto_html(page: str) -> str:
+    """Mend two things Quarto 1.7's navigation bar does that accessibility checks fail.
+
+    The bar gets a name, so it is told apart from the contents (two unnamed
+    navigation landmarks); its menu button loses ``role="menu"``, which a
+    button may not have (it opens a list of links, not a menu).
+    """
+    page = re.sub(
+        r'<nav class="(navbar[^"]*)"', r'<nav class="\1" aria-label="Report pages"', page, count=1
+    )
+    return re.sub(r'(<button class="navbar-toggler"[^>]*?) role="menu"', r"\1", page, count=1)
 
 
 # --- the fallback: nbconvert and markdown-it -----------------------------------------------
@@ -194,10 +218,10 @@ def notebook_markdown(path: Path) -> str:
 
 def render_python(folder: Path, site: Site) -> list[Path]:
     """Render every page's executed notebook to a self-contained page beside it."""
-    from analysis.markup import markdown_to_html, nav_html, page_html, toc_html
+    from analysis.markup import markdown_to_html, nav_html, page_html, print_css, toc_html
     from analysis.outputs import write_text
 
-    css = [stylesheet(), stylesheet("fallback.css")]
+    css = [stylesheet(), stylesheet("fallback.css"), print_css(site.title)]
     written = []
     for page in site.pages:
         text = notebook_markdown(folder / f"{page.name}.ipynb")
@@ -210,6 +234,7 @@ def render_python(folder: Path, site: Site) -> list[Path]:
             toc=toc_html([(i, t) for level, i, t in headings if level == 2]),
             footer=site.footer,
             css=css,
+            body_class=body_class(page.name),
         )
         written.append(write_text(folder / f"{page.name}.html", html))
     return written

@@ -13,7 +13,16 @@ import pandas as pd
 
 from analysis import tables
 from analysis.config import project_paths
-from analysis.display import Bullets, Figure, Heading, Markdown, Paragraph, show
+from analysis.display import (
+    Bullets,
+    Figure,
+    Heading,
+    Markdown,
+    Orientation,
+    PageBreak,
+    Paragraph,
+    show,
+)
 from analysis.formatting import UNIT_AXIS
 from analysis.pack import Pack, build_pack, resolve_quarter
 from analysis.results import IndicatorResult
@@ -95,6 +104,14 @@ def section(title: str, content: object, level: int = 3) -> list:
     return [Heading(title, level), content]
 
 
+def indicator_heading(item: IndicatorResult) -> Heading:
+    """Return an exception report's heading: the indicator's short title, anchored by its id.
+
+    A printed page starts each exception report on a new sheet (class ``indicator``).
+    """
+    return Heading(item.indicator.short_title, 2, item.id, ("indicator",))
+
+
 def page_title(pack: Pack, page: str) -> Heading:
     """Return the page's level-1 heading (``Blackpool performance report, 2017-18 Q3: ...``)."""
     return Heading(f"{pack.title}: {page}", 1)
@@ -168,6 +185,29 @@ def out_of_date(pack: Pack) -> list:
         f"'{tables.OUT_OF_DATE}')."
     )
     return [intro, Bullets(tuple(found))]
+
+
+SCREEN_DETAIL = ("Better to be", "Period", "National quartile (rank)", "Year-end projection")
+"""Scorecard columns a screen shows in a second table, so the first fits 1280 pixels."""
+
+
+def overview_tables(pack: Pack) -> list:
+    """Return the scorecard for a screen: arrows and SPC in one table, then the other columns.
+
+    Every column of :func:`overview_table` is shown: the first table (the
+    figure, target, direction of travel, SPC and exception) fits a 1280-pixel
+    screen; the second gives each indicator's polarity, period, national rank
+    and projected year-end. The documents print the whole scorecard as one
+    table on landscape pages.
+    """
+    full = tables.overview_table(pack)
+    frame, head = full.frame, full.row_header
+    detail = [c for c in frame.columns if c in SCREEN_DETAIL]
+    if frame.empty or not detail:
+        return [full]
+    main = Table(frame.drop(columns=detail), full.caption, head, full.numeric)
+    caption = f"{full.caption}: polarity, period, national rank and year-end projection"
+    return [grouped(pack, main), Table(frame[[head, *detail]], caption, head)]
 
 
 def not_reported(pack: Pack) -> Table:
@@ -454,3 +494,84 @@ def no_exceptions(pack: Pack) -> Paragraph | None:
     """Return a sentence when no indicator needs an exception report this quarter, else None."""
     text = words.no_exceptions(pack)
     return Paragraph(text) if text else None
+
+
+def breakdowns(item: IndicatorResult) -> list:
+    """Return the indicator's breakdowns for the quarter as tables, each total checked.
+
+    A breakdown of a count gets a total row and a sentence saying whether the
+    total agrees with the headline figure of the history table.
+    """
+    out: list = []
+    for found in item.breakdowns:
+        out.append(tables.breakdown_table(found))
+        out += [Paragraph(text) for text in narrative.breakdown_total_sentence(found)]
+    return out
+
+
+# --- the Word and PDF documents ------------------------------------------------------------
+
+
+def for_documents() -> None:
+    """Show what follows for the Word and PDF documents, not the web pages.
+
+    Charts become PNG images with their description printed under them, tables
+    carry column widths, a wide table's arrows stand alone (the key gives their
+    words), and :func:`page_break` and :func:`landscape` take effect.
+    """
+    from analysis.display import use_medium
+
+    use_medium("document")
+
+
+def page_break() -> PageBreak:
+    """Return a new page in the documents (nothing on a web page)."""
+    return PageBreak()
+
+
+def landscape(on: bool = True) -> Orientation:
+    """Return a switch to landscape pages (``on``) or back to portrait, in the documents."""
+    return Orientation(on)
+
+
+def title_block(pack: Pack) -> list[Paragraph]:
+    """Return the documents' title block: council, committee, quarter and date produced.
+
+    The date is when the newest of the quarter's figures was published
+    (:func:`analysis.documents.report_date`), so a rebuild gives the same document.
+    """
+    from analysis.documents import long_date, quarter_months, report_date
+
+    c = pack.data.council
+    out = [Paragraph(c.council.name, strong="Council:")]
+    if c.committee:
+        out.append(Paragraph(c.committee, strong="Committee:"))
+    out.append(Paragraph(f"{pack.quarter.label} ({quarter_months(pack.quarter)})", "Quarter:"))
+    day = report_date(pack)
+    if day is not None:
+        out.append(
+            Paragraph(
+                f"{long_date(day)} (the date the newest of this quarter's figures was published)",
+                strong="Date produced:",
+            )
+        )
+    if pack.as_of:
+        out.append(Paragraph(f"figures published on or before {pack.as_of}", strong="As of:"))
+    build = (
+        f"for publication (counts from 1 to {c.suppress_below - 1} are withheld, shown as k)"
+        if pack.published
+        else f"internal (every figure is shown, including counts below {c.suppress_below}; "
+        "not for publication)"
+    )
+    out.append(Paragraph(build, strong="Build:"))
+    return out
+
+
+def key() -> Table:
+    """Return the key to every symbol and badge of the scorecard, in words."""
+    return tables.key_table()
+
+
+def methods_summary(pack: Pack) -> list[Paragraph]:
+    """Say briefly how the figures are compared, read and forecast (the documents' methods)."""
+    return [Paragraph(text) for text in words.methods_summary(pack)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.breakdowns import Breakdown, build_breakdowns
 from analysis.catalogue import Indicator, Target
 from analysis.comparators import group_label, series_name
 from analysis.comparison import (
@@ -114,6 +115,8 @@ class IndicatorResult:
     """The year's profiled target on the indicator's own scale (drawn on the chart), if any."""
     stale: str = ""
     """Why the latest figure is older than the indicator's frequency allows, or ''."""
+    breakdowns: tuple[Breakdown, ...] = ()
+    """The quarter's breakdowns (``data/breakdowns.csv``), see :mod:`analysis.breakdowns`."""
 
     @property
     def id(self) -> str:
@@ -608,19 +611,30 @@ class Context:
     commentary: Mapping[str, Commentary]
     other_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     sources: Mapping[str, dict] = field(default_factory=dict)
+    breakdowns: pd.DataFrame | None = None
+    """``data/breakdowns.csv`` as loaded (None or empty: no breakdowns)."""
+
+
+def breakdowns_for(ctx: Context, ind: Indicator, cells: tuple) -> tuple[Breakdown, ...]:
+    """Return the indicator's breakdowns for the quarter, each with its headline figure."""
+    periods = [p for p, _ in cells]
+    code = ctx.council.council.area_code
+    return build_breakdowns(ctx.breakdowns, ind, ctx.quarter, periods, ctx.index, code)
 
 
 def _unreported(ctx: Context, ind: Indicator) -> IndicatorResult:
     code = ctx.council.council.area_code
     group = ctx.council.comparator(ind.comparator)
+    cells = history_cells(ctx.index, ind, code, ctx.quarter)
     return IndicatorResult(
         ind,
         ctx.quarter,
         None,
         ind.target_for(ctx.quarter),
         commentary=ctx.commentary.get(ind.id),
-        history=(history := history_cells(ctx.index, ind, code, ctx.quarter)),
-        notes=figure_notes(ind, history, ctx.other_sources, ctx.sources),
+        history=cells,
+        notes=figure_notes(ind, cells, ctx.other_sources, ctx.sources),
+        breakdowns=breakdowns_for(ctx, ind, cells),
         rank=national_rank(ctx.ranks, ind.id, code, ctx.quarter),
         chart=chart_series(ctx.index, ind, ctx.council, ctx.quarter, group),
         band=neighbour_band(ctx.index, ind, (), ctx.quarter, group, code),
@@ -689,6 +703,7 @@ def build_result(ctx: Context, ind: Indicator) -> IndicatorResult:
     reasons = exception_reasons(
         rows, council.exception_rule, spc.signal, commentary is not None, rating.status
     )
+    cells = history_cells(ctx.index, ind, code, ctx.quarter)
     return IndicatorResult(
         indicator=ind,
         quarter=ctx.quarter,
@@ -705,8 +720,9 @@ def build_result(ctx: Context, ind: Indicator) -> IndicatorResult:
         rank=national_rank(ctx.ranks, ind.id, code, ctx.quarter),
         reasons=tuple(reasons),
         commentary=commentary,
-        history=(history := history_cells(ctx.index, ind, code, ctx.quarter)),
-        notes=figure_notes(ind, history, ctx.other_sources, ctx.sources),
+        history=cells,
+        notes=figure_notes(ind, cells, ctx.other_sources, ctx.sources),
+        breakdowns=breakdowns_for(ctx, ind, cells),
         chart=chart_series(ctx.index, ind, council, ctx.quarter, group),
         band=neighbour_band(ctx.index, ind, (), ctx.quarter, group, code),
         group=group,

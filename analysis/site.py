@@ -150,11 +150,21 @@ def quarto_project(site: Site, config: dict, css: str) -> dict:
 
     It takes the format options of the project's ``_quarto.yml`` and adds what
     a quarter needs: its pages, their navigation, the footer, the house
-    stylesheet, and the options that keep every page offline.
+    stylesheet, the print style (the report's name and page numbers on every
+    printed page), and the options that keep every page offline and every
+    heading read as itself (no anchor links inside headings).
     """
+    from analysis.markup import print_style_html
+
     formats = dict(config.get("format") or {"html": {}})
     html = dict(formats.get("html") or {})
     html.update(css=css, **{"html-table-processing": "none", "html-math-method": "plain"})
+    # anchor links would be read as part of each heading ("Children looked after Anchor");
+    # the contents link to every section instead
+    html["anchor-sections"] = False
+    included = html.get("include-in-header") or []
+    included = included if isinstance(included, list) else [included]
+    html["include-in-header"] = [*included, {"text": print_style_html(site.title)}]
     formats["html"] = html
     nav = [{"text": p.title, "href": f"{p.name}.ipynb"} for p in site.pages]
     nav.append({"text": HOME[1], "href": HOME[0]})

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.breakdowns import Breakdown
 from analysis.comparison import COMPARISONS
 from analysis.formatting import (
     COMPARISON_LABELS,
@@ -16,6 +17,7 @@ from analysis.formatting import (
     dot_symbols,
     dot_words,
     format_change,
+    format_number,
     format_observation,
     format_value,
     ordinal,
@@ -639,3 +641,94 @@ def definitions_table(pack: Pack) -> Table:
     if not frame.empty:  # a column nobody filled in says nothing
         frame = frame[[c for c in frame.columns if frame[c].astype(str).str.strip().ne("").any()]]
     return Table(frame, "Indicator definitions", row_header="Indicator")
+
+
+def _breakdown_when(b: Breakdown) -> str:
+    """``at 30 September 2017`` for one snapshot, else the periods (``2013-14 and 2014-15``)."""
+    if len(b.periods) == 1 and b.indicator.measure == "snapshot" and b.periods[0].freq != "year":
+        end = b.periods[0].end_date
+        return f"at {end.day} {end:%B %Y}"
+    labels = [p.label for p in b.periods]
+    return ", " + (" and ".join(labels) if len(labels) <= 2 else f"{labels[0]} to {labels[-1]}")
+
+
+def _breakdown_cell(b: Breakdown, category: str, period: str, value: float) -> str:
+    if (category, period) in b.withheld:
+        return STATUS_TEXT["k"]
+    if math.isnan(value):
+        return "-"
+    decimals = 0 if float(value).is_integer() else b.indicator.decimals
+    return format_number(value, decimals, "percent" if b.unit == "percent" else "")
+
+
+def breakdown_table(b: Breakdown) -> Table:
+    """Return one breakdown as the papers print it: categories down, periods across, a total.
+
+    The total row is there for a breakdown of a count, whose categories add up
+    to the headline figure; its caption names the indicator, the breakdown and when.
+    """
+    first = b.name.replace("_", " ").capitalize()
+    rows = []
+    for category, values in b.values.iterrows():
+        row = {first: str(category)}
+        for period, value in values.items():
+            row[period] = _breakdown_cell(b, str(category), period, value)
+        rows.append(row)
+    if b.additive:
+        totals = {p.label: b.total(p) for p in b.periods}
+        rows.append(
+            {first: "Total"} | {p: "" if t is None else f"{t:,.0f}" for p, t in totals.items()}
+        )
+    when = _breakdown_when(b)
+    caption = f"{b.indicator.short_title} by {b.name.replace('_', ' ')}" + (
+        when if when.startswith(",") else f" {when}"
+    )
+    return Table(
+        pd.DataFrame(rows),
+        caption,
+        row_header=first,
+        numeric=tuple(p.label for p in b.periods),
+    )
+
+
+KEY_ROWS = (
+    ("↑ ↓ →", "Direction of travel: the figure is up, down or the same as the one it is "
+              "compared with (the same: no change beyond the tolerance)."),
+    ("✓ ✗", "Better (✓) or worse (✗) than the figure compared with, given whether the "
+            "indicator is better high or low."),
+    ("n/a", "Not compared: nothing to compare with, a series break between the two figures, or "
+            "a count set against another area's count."),
+)  # fmt: skip
+"""The key's rows for the arrows and ticks (the SPC badges follow, from their own words)."""
+
+
+def key_table() -> Table:
+    """Return the key to every symbol and badge the scorecard shows, in words.
+
+    Printed with the scorecard (on the page and in the documents), so no meaning
+    is only in a hover hint.
+    """
+    rows = [{"Symbol": s, "Meaning": m} for s, m in KEY_ROWS]
+    for signal, (words, tone, title) in SIGNAL_WORDS.items():
+        mark = Mark(words, tone=tone, kind="badge", icon=_variation_letter(signal, None))
+        rows.append({"Symbol": mark, "Meaning": f"SPC signal: {title}{_letters(signal)}"})
+    for words, tone, icon, title in ASSURANCE_WORDS.values():
+        mark = Mark(words, tone=tone, kind="badge", icon=icon)
+        rows.append({"Symbol": mark, "Meaning": f"SPC assurance: {title}."})
+    rows.append(
+        {
+            "Symbol": "A to D",
+            "Meaning": "National quartile band among all English councils (A the best quarter, "
+            "D the worst), with the rank (1st = best) and the year ranked.",
+        }
+    )
+    return Table(pd.DataFrame(rows), "Key to the symbols", row_header="Symbol")
+
+
+def _letters(signal: str) -> str:
+    """Return the icon letters of a signal badge on the pages, in words."""
+    if signal in ("special_cause_improvement", "special_cause_concern"):
+        return " (on the pages, H or L: higher or lower than expected)."
+    if signal == "common_cause":
+        return " (on the pages, a dash)."
+    return "."

@@ -26,7 +26,7 @@ subset: str = ""  # a committee's or portfolio's pack: committee:NAME, portfolio
 
 # %%
 from analysis import report
-from analysis.report import heading, section, show
+from analysis.report import section, show
 
 pack = report.open_pack(project, quarter, as_of, data_dir, council_config, published, pack_file,
                         subset)
@@ -40,11 +40,12 @@ show(report.page_title(pack, "exception reports"))
 # %%
 show(report.no_exceptions(pack))
 for r in pack.exception_results:
-    show(heading(r.indicator.short_title, 2, anchor=r.id))
+    show(report.indicator_heading(r))
     show(report.indicator_summary(r))
     show(report.rag_status(r))
     show(section("About this indicator", report.indicator_metadata(r)))
-    show(report.history_table(r), report.dot_table(r), report.rank(pack, r))
+    show(report.history_table(r), report.breakdowns(r))
+    show(report.dot_table(r), report.rank(pack, r))
     show(report.chart(pack, r))
     show(section("What the figures say", report.what_the_figures_say(r)))
     show(report.spc_chart(pack, r))

@@ -47,7 +47,7 @@ show(report.rag_summary(pack))
 show(report.overview_summary(pack))
 
 # %%
-show(report.overview_table(pack))
+show(report.overview_tables(pack), report.key())
 
 # %%
 show(report.rag_key(pack), report.out_of_date(pack))

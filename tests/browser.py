@@ -2,7 +2,8 @@
 
 No extra package is needed: Chromium reads NUL-terminated JSON commands on file
 descriptor 3 and answers on 4 (``--remote-debugging-pipe``). Networking is off
-(a dead proxy), so a page that tries to load anything from outside fails loudly.
+(a dead proxy), so a page that tries to load anything from outside fails loudly;
+localhost bypasses the proxy (Chromium's default), so a page served on it loads.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+         "--proxy-server=127.0.0.1:9",
          "--hide-scrollbars", "--remote-debugging-pipe"]  # fmt: skip
 
 
@@ -139,6 +140,10 @@ class Browser:
             if e.get("method") == "Runtime.exceptionThrown":
                 out.append(str(params.get("exceptionDetails", {}).get("text")))
         return out
+
+    def media(self, kind: str = "") -> None:
+        """Lay the page out for ``print`` (or ``screen``; '' for the browser's own choice)."""
+        self.call("Emulation.setEmulatedMedia", {"media": kind})
 
     def pdf(self, landscape: bool = False, paper: tuple[float, float] = (8.27, 11.69)) -> bytes:
         """Print the page to PDF (A4 by default), as a person printing it would."""

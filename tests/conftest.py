@@ -67,13 +67,25 @@ def rendered_q2(tmp_path_factory) -> Path:
     return render_project(tmp_path_factory.mktemp("rendered"), "2017-18 Q2")
 
 
+@pytest.fixture(scope="session")
+def quarto_q3(tmp_path_factory) -> Path:
+    """2017-18 Q3 rendered with Quarto, Word and PDF documents included: the quarter folder."""
+    from rendered_quarter import render_project
+
+    if quarto_missing():
+        pytest.skip(quarto_missing())
+    base = tmp_path_factory.mktemp("q3-quarto")
+    project = render_project(base, "2017-18 Q3", engine="quarto", formats="html,docx,pdf")
+    return project / "reports" / "2017-18-Q3"
+
+
 @pytest.fixture(scope="session", params=["python", "quarto"])
 def rendered_q3(request, tmp_path_factory) -> tuple[str, Path]:
     """(engine, quarter folder) of 2017-18 Q3 rendered by each engine (Quarto where installed)."""
     from rendered_quarter import render_project
 
     engine = request.param
-    if engine == "quarto" and quarto_missing():
-        pytest.skip(quarto_missing())
+    if engine == "quarto":
+        return engine, request.getfixturevalue("quarto_q3")
     project = render_project(tmp_path_factory.mktemp(f"q3-{engine}"), "2017-18 Q3", engine=engine)
     return engine, project / "reports" / "2017-18-Q3"

@@ -10,7 +10,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 QUARTER = "2017-18 Q2"
 SLUG = "2017-18-Q2"
-_DONE: dict[tuple[Path, str, bool, str], Path] = {}
+_DONE: dict[tuple[Path, str, bool, str, str | None], Path] = {}
 
 
 def outturn_command() -> list[str]:
@@ -26,16 +26,24 @@ def copy_project(dest: Path) -> Path:
 
 
 def render_project(
-    base: Path, quarter: str = QUARTER, published: bool = False, engine: str = "python"
+    base: Path,
+    quarter: str = QUARTER,
+    published: bool = False,
+    engine: str = "python",
+    formats: str | None = None,
 ) -> Path:
-    """Copy ``data/`` into a project under ``base`` and run ``outturn run --project`` there once."""
-    key = (base, quarter, published, engine)
+    """Copy ``data/`` into a project under ``base`` and run ``outturn run --project`` there once.
+
+    ``formats`` (``html,docx,pdf``) asks for the Word and PDF documents too.
+    """
+    key = (base, quarter, published, engine, formats)
     if key in _DONE:
         return _DONE[key]
     name = f"{'published' if published else 'internal'}-{engine}-{quarter.replace(' ', '-')}"
     project = copy_project(base / name)
     cmd = [*outturn_command(), "run", "--quarter", quarter, "--project", str(project),
            "--engine", engine] + (["--published"] if published else [])  # fmt: skip
+    cmd += ["--format", formats] if formats else []
     result = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=project)
     if result.returncode != 0:
         raise RuntimeError(f"outturn run failed:\n{result.stdout}\n{result.stderr}")

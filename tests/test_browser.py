@@ -51,6 +51,7 @@ def test_console_check_detects_an_error(browser, tmp_path):
 def test_page_loads_over_http_without_console_errors(browser, served, name):
     _, _, base = served
     browser.open_url(f"{base}/{name}.html")
+    assert "performance report" in browser.evaluate("document.title")  # the page, not an error
     assert browser.problems() == []
     images = browser.evaluate(
         "[...document.images].map(i => [i.getAttribute('src'), i.complete && i.naturalWidth])"

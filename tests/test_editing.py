@@ -72,8 +72,9 @@ def edited(tmp_path_factory):
         f"# %% [markdown]\n# {NEW_PARAGRAPH}\n\n# %%\nshow(report.overview_summary(pack))",
     )
     # 2. a chart of any indicator, and a table, one call each
-    _edit(nb / "index.py", "show(report.overview_table(pack))",
-          "show(report.overview_table(pack))\nshow(report.chart(pack, \"contacts_12m\"))\n"
+    _edit(nb / "index.py", "show(report.overview_tables(pack), report.key())",
+          "show(report.overview_tables(pack), report.key())\n"
+          "show(report.chart(pack, \"contacts_12m\"))\n"
           "show(report.table(pack.scorecard[['indicator', 'comparison', 'judgement']].head(3),"
           " \"Three judgements\"))")  # fmt: skip
     # 3. the exception section reordered (commentary before the chart) and cut (no data notes)

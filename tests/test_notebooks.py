@@ -12,7 +12,8 @@ import pytest
 from analysis.site import DEFAULT_PAGES as PAGES
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-NAMES = [name for name, _ in PAGES]
+NAMES = [name for name, _ in PAGES] + ["_appendix"]
+"""The pages, and the appendix the Word and PDF documents come from (not a page)."""
 AGREED = ["quarter", "project", "data_dir", "council_config", "output_dir", "as_of"]
 """The parameters the pipeline passes to every notebook (docs/data-model.md, pipeline.py)."""
 ADDED = ["published", "pack_file", "subset"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+from analysis.breakdowns import Breakdown
 from analysis.catalogue import Indicator
 from analysis.comparators import group_label
 from analysis.comparison import RULE_TEXT
@@ -289,3 +290,38 @@ def polarity_and_unit(result: IndicatorResult) -> str:
     ind = result.indicator
     unit = UNIT_LABELS.get(ind.unit, ind.unit)
     return f"Better to be: {(ind.better or 'context').capitalize()}. Unit: {unit}."
+
+
+def _noun_plural(name: str) -> str:
+    """``age`` -> ``age bands``, ``school`` -> ``schools``: what a breakdown's categories are."""
+    return {"age": "age bands"}.get(name, name if name.endswith("s") else f"{name}s")
+
+
+def breakdown_total_sentence(breakdown: Breakdown) -> list[str]:
+    """Say, per period, whether a count breakdown adds up to the headline figure.
+
+    Nothing for a breakdown that is not of a count (percentages by school do not
+    add up), and a plain statement when a withheld cell leaves no total.
+    """
+    if not breakdown.additive:
+        return []
+    out = []
+    what = "The " + _noun_plural(breakdown.name)
+    for period in breakdown.periods:
+        total, headline = breakdown.total(period), breakdown.headline.get(period.label)
+        if total is None:
+            out.append(f"{what} for {period.label} have no total: a cell is withheld or empty.")
+        elif headline is None:
+            out.append(f"{what} add up to {total:,.0f} for {period.label}; there is no "
+                       "headline figure for that period to check them against.")  # fmt: skip
+        elif total == headline:
+            out.append(f"{what} add up to {total:,.0f}, the headline figure for {period.label}.")
+        else:
+            gap = total - headline
+            side = "more" if gap > 0 else "fewer"
+            out.append(
+                f"{what} add up to {total:,.0f}, {abs(gap):,.0f} {side} than the headline "
+                f"figure of {headline:,.0f} for {period.label}: the breakdown and the headline "
+                "figure disagree (the breakdown may be of another date, or incomplete)."
+            )
+    return out

@@ -129,3 +129,27 @@ def disclosure_note(published: bool, threshold: int) -> str:
         "calculated from them, are withheld to protect the people they describe; they are "
         f"shown as {WITHHELD} and treated as gaps, never zeros."
     )
+
+
+def methods_summary(pack: Pack) -> list[str]:
+    """How the figures are compared, read for signal and forecast, in a few paragraphs."""
+    c = pack.data.council
+    return [
+        "Each indicator's current figure is compared with the previous quarter, the same period "
+        "last year, the last year-end (like with like: a year-to-date figure with the same point "
+        "last year, a flow with last year's average per period), the year's target, England and "
+        f"the {c.neighbour_average} of its statistical neighbours ({c.neighbour_model}). An arrow "
+        "gives the direction of the change; a tick or cross says whether it is better or worse, "
+        "given whether the indicator is better high or low. A comparison across a series break, "
+        "or of a count with another area's count, is shown as n/a.",
+        "The SPC signal follows NHS England's Making Data Count method (XmR charts): a point "
+        "outside the process limits (the mean plus or minus 2.66 average moving ranges), seven "
+        "points in a row on one side of the mean or rising or falling, or two of three near a "
+        "limit is special cause; anything else is common cause, the ordinary ups and downs. "
+        "Assurance says whether the process, as it runs, will meet a numeric target. Fewer than "
+        "6 points give no SPC judgement.",
+        "Forecasts and year-end projections are given with 80% intervals; each method's accuracy "
+        "is measured on the series' own past (a rolling-origin back-test), and a forecast whose "
+        "past intervals missed too often is not shown. The methods page of the web report gives "
+        "the details and every back-test.",
+    ]
