@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +15,8 @@ from analysis.benchmarking import (
     MODEL_2025,
     RANK_COLUMNS,
     SN_MODEL_YEARS,
-    build_dfe_ranks,
+    rank_all_councils,
+    ranks_for_council,
 )
 from analysis.errors import ConfigError
 from analysis.importing import (
@@ -21,10 +24,11 @@ from analysis.importing import (
     LAIT_FILE,
     LICENCE,
     NEIGHBOURS_FILE,
-    build_dfe_values,
+    council_dfe_values,
     dfe_files,
     import_lait_metadata,
     import_neighbours,
+    read_ees,
     read_lait,
     sources_entries,
 )
@@ -230,6 +234,90 @@ def _setup_texts(data: Path, council: dict, indicators: dict, source_list: dict,
     return {paths[k]: v for k, v in texts.items()}
 
 
+@dataclass(frozen=True)
+class DfeTables:
+    """The DfE files a project is set up from, read once.
+
+    ``outturn init`` reads them for one council; ``outturn national`` reads
+    them once and hands them to every council's task, with every council
+    already ranked (``ranked``, for the catalogue whose :func:`rank_key` is
+    ``ranked_key``).
+    """
+
+    files: dict[str, Path]
+    neighbours: pd.DataFrame
+    lait: pd.DataFrame
+    ees: pd.DataFrame
+    catalogue: dict
+    sources: dict
+    ranked: pd.DataFrame | None = None
+    ranked_key: tuple = ()
+
+    @property
+    def regions(self) -> pd.DataFrame:
+        """Region names and GSS codes, from the LAIT file's region rows."""
+        rows = self.lait.loc[self.lait["area_type"] == "Region", ["area_name", "area_code"]]
+        return rows.drop_duplicates()
+
+
+def read_dfe_tables(source_dir: Path, rank_all: bool = False) -> DfeTables:
+    """Read the DfE files in ``source_dir`` (found by their columns) once.
+
+    ``rank_all`` also ranks every council on the fresh catalogue's indicators
+    (:func:`analysis.benchmarking.rank_all_councils`), for many councils' ranks.
+    """
+    files = dfe_files(source_dir, ("lait", "lait-metadata", "ees", "neighbours"))
+    lait, ees = read_lait(files["lait"]), read_ees(files["ees"])
+    fresh = catalogue(files["lait-metadata"])
+    tables = DfeTables(files, import_neighbours(files["neighbours"]), lait, ees, fresh,
+                       sources(files))  # fmt: skip
+    if not rank_all:
+        return tables
+    entries = catalogue_entries(_fresh("", fresh))  # as a new project's indicators.yml reads
+    ranked = rank_all_councils(entries, lait, ees)
+    return dataclass_replace(tables, ranked=ranked, ranked_key=rank_key(entries))
+
+
+def rank_key(entries: list[dict]) -> tuple:
+    """Return what decides a catalogue's ranks: each DfE entry's id, mapping, unit, polarity."""
+    return tuple(
+        (e["id"], repr(e["dfe"]), e.get("unit"), e.get("better")) for e in entries if e.get("dfe")
+    )
+
+
+def council_texts(data: Path, council: dict, tables: DfeTables, force: bool = False
+                  ) -> dict[Path, str]:  # fmt: skip
+    """Every file ``outturn init`` (``--force``: init again) writes in ``data`` for one council.
+
+    council.yml, indicators.yml and sources.yml (merged with those already
+    there under ``force``), ``values/dfe.csv`` and ``ranks.csv``. Ranks come
+    from ``tables.ranked`` when the catalogue ranks as that table was ranked,
+    else every council is ranked again for this catalogue.
+    """
+    texts = _setup_texts(data, council, tables.catalogue, tables.sources, force)
+    entries = catalogue_entries(texts[data / "indicators.yml"])
+    values = council_dfe_values(entries, council, tables.lait, tables.ees)
+    same = tables.ranked is not None and rank_key(entries) == tables.ranked_key
+    ranked = tables.ranked if same else rank_all_councils(entries, tables.lait, tables.ees)
+    return texts | dfe_texts(data, values, ranks_for_council(ranked, council))
+
+
+def catalogue_entries(text: str) -> list[dict]:
+    """Return the indicator entries of an ``indicators.yml`` text (those with an id)."""
+    entries = (yaml.safe_load(text) or {}).get("indicators") or []
+    return [e for e in entries if isinstance(e, dict) and e.get("id")]
+
+
+def dfe_texts(data: Path, values: pd.DataFrame, ranks: pd.DataFrame) -> dict[Path, str]:
+    """Return ``values/dfe.csv`` and ``ranks.csv`` as ``outturn init`` writes them."""
+    ranks = ranks[RANK_COLUMNS].sort_values(["indicator_id", "area_code", "period"], kind="stable")
+    return {
+        data / "values" / "dfe.csv": values.to_csv(index=False, lineterminator="\n"),
+        data / "ranks.csv": ranks.astype({"rank": "Int64", "of": "Int64"}).to_csv(
+            index=False, lineterminator="\n"),
+    }  # fmt: skip
+
+
 def init_project(
     project: Path, query: str, model: str = DEFAULT_MODEL, source_dir: Path | None = None,
     force: bool = False, notes: list[str] | None = None,
@@ -237,7 +325,8 @@ def init_project(
     """Write ``data/council.yml``, ``indicators.yml``, ``sources.yml``, ``values/dfe.csv``.
 
     Also writes ``data/ranks.csv``: the council's and its neighbours' national
-    rank and quartile band (:func:`analysis.benchmarking.build_dfe_ranks`).
+    rank and quartile band (:func:`analysis.benchmarking.build_dfe_ranks`), and
+    ``values/dfe.csv`` as :func:`analysis.importing.build_dfe_values` picks it.
     The DfE files are found in ``source_dir`` by their columns. Returns the
     council mapping written. Refuses to overwrite an existing ``council.yml``
     unless ``force``; with ``force`` council.yml keeps every top-level key but
@@ -252,22 +341,9 @@ def init_project(
         raise ConfigError(f"{data / 'council.yml'} already exists. Fix: use --force (see "
                           "'outturn init --help' for what it rewrites), or a new --project "
                           "folder")  # fmt: skip
-    files = dfe_files(source_dir, ("lait", "lait-metadata", "ees", "neighbours"))
-    neighbours = import_neighbours(files["neighbours"])
-    lait = read_lait(files["lait"])
-    regions = lait.loc[lait["area_type"] == "Region", ["area_name", "area_code"]]
-    council = council_config(query, neighbours, regions.drop_duplicates(), model)
-    fresh_catalogue = catalogue(files["lait-metadata"])
-    texts = _setup_texts(data, council, fresh_catalogue, sources(files), force)
-    entries = yaml.safe_load(texts[data / "indicators.yml"]).get("indicators") or []
-    entries = [e for e in entries if isinstance(e, dict) and e.get("id")]
-    values = build_dfe_values(entries, council, source_dir)
-    ranks = build_dfe_ranks(entries, council, source_dir)
-    ranks = ranks[RANK_COLUMNS].sort_values(["indicator_id", "area_code", "period"], kind="stable")
-    texts[data / "values" / "dfe.csv"] = values.to_csv(index=False, lineterminator="\n")
-    texts[data / "ranks.csv"] = ranks.astype({"rank": "Int64", "of": "Int64"}).to_csv(
-        index=False, lineterminator="\n")  # fmt: skip
-    write_files(texts)
-    if notes is not None and lait.attrs.get("vintage_note"):
-        notes.append(lait.attrs["vintage_note"])
+    tables = read_dfe_tables(source_dir)
+    council = council_config(query, tables.neighbours, tables.regions, model)
+    write_files(council_texts(data, council, tables, force))
+    if notes is not None and tables.lait.attrs.get("vintage_note"):
+        notes.append(tables.lait.attrs["vintage_note"])
     return council

@@ -679,14 +679,26 @@ def build_dfe_values(indicators: list[dict], council: dict, source_dir: Path) ->
         ``source`` column says which (``dfe_ees_2023`` or ``dfe_lait_2023``).
         ``indicator_id`` is the catalogue's ``id``.
     """
+    if not any(entry.get("dfe") for entry in indicators):
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    files = dfe_files(source_dir, ("lait", "ees"))
+    return council_dfe_values(indicators, council, read_lait(files["lait"]),
+                              read_ees(files["ees"]))  # fmt: skip
+
+
+def council_dfe_values(
+    indicators: list[dict], council: dict, lait: pd.DataFrame, ees: pd.DataFrame
+) -> pd.DataFrame:
+    """Pick one council's ``values/dfe.csv`` rows from LAIT and EES tables already read.
+
+    :func:`build_dfe_values` after reading the files; ``outturn national`` reads
+    them once (:func:`read_lait`, :func:`read_ees`) and calls this per council.
+    """
     mapped = [entry for entry in indicators if entry.get("dfe")]
     if not mapped:
         return pd.DataFrame(columns=VALUE_COLUMNS)
-    files = dfe_files(source_dir, ("lait", "ees"))
     areas = council_area_codes(council)
-    lait = read_lait(files["lait"])
     lait = harmonise_codes(lait[lait["area_code"].isin(areas + list(SUCCESSOR_CODES))])
-    ees = read_ees(files["ees"])
     ees = harmonise_codes(ees[ees["area_code"].isin(areas + list(SUCCESSOR_CODES))])
     lait, ees = lait[lait["area_code"].isin(areas)], ees[ees["area_code"].isin(areas)]
     frames = [_indicator_values(entry, lait, ees) for entry in mapped]
