@@ -24,6 +24,8 @@ from analysis.staging import staging_folder, swap_in
 from analysis.validation import load_project
 
 Progress = Callable[[str], None]
+Executor = Callable[..., list[Path]]
+"""Executes a quarter's pages: ``(pages, folder, parameters, progress, replace) -> notebooks``."""
 
 
 class NotebookError(OutturnError):
@@ -40,6 +42,7 @@ class RunResult:
     exceptions: list[str]
     pages: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
+    pack: Pack | None = field(default=None, repr=False)
 
 
 def _as_ipynb(source: Path, scratch: Path) -> Path:
@@ -82,10 +85,20 @@ def write_forecasts(pack: Pack, folder: Path) -> Path:
 
 KERNELS = 2
 """Notebooks executed at once: one kernel per core (four on two cores measured slower)."""
+KERNEL_NAME = "python3"
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+"""How every report kernel is started (a kept kernel too, so both run the notebooks alike)."""
 
 
-def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> Path:
-    """Run one notebook with papermill; a failing cell becomes a :class:`NotebookError`."""
+def execute_notebook(
+    source: Path, out: Path, parameters: dict, cwd: Path, engine_name: str | None = None,
+    **engine_options: object,
+) -> Path:  # fmt: skip
+    """Run one notebook with papermill; a failing cell becomes a :class:`NotebookError`.
+
+    ``engine_name`` and ``engine_options`` choose papermill's engine (default:
+    a fresh kernel; :mod:`analysis.kernels` registers one that reuses a kernel).
+    """
     import papermill as pm
 
     try:
@@ -95,9 +108,11 @@ def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> Pa
             parameters=parameters,
             cwd=str(cwd),
             progress_bar=False,
-            kernel_name="python3",
+            kernel_name=KERNEL_NAME,
             log_output=False,
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            extra_arguments=KERNEL_ARGUMENTS,
+            engine_name=engine_name,
+            **engine_options,
         )
     except pm.PapermillExecutionError as exc:
         line = next((x for x in str(exc.source or "").splitlines() if x.strip()), "")
@@ -171,6 +186,7 @@ def run_quarter(
     engine: str = "auto",
     progress: Progress = lambda _: None,
     published: bool = False,
+    executor: Executor | None = None,
 ) -> RunResult:
     """Produce ``reports/<quarter>/``: scorecard, forecasts, executed notebooks and pages.
 
@@ -180,6 +196,10 @@ def run_quarter(
     Validation runs first; if it fails, or any step after it does, nothing is
     written to the quarter's folder (the work happens in a staging folder that
     replaces it only at the end).
+
+    ``executor`` executes the pages' notebooks (default :func:`execute_all`: a
+    fresh kernel each, two at a time); ``outturn national`` passes one that
+    reuses a kernel (:func:`analysis.kernels.execute_kept`), with the same result.
     """
     timings, t0 = {}, time.perf_counter()
     engine = choose_engine(engine)
@@ -214,7 +234,7 @@ def run_quarter(
         with tempfile.TemporaryDirectory() as private:
             params["pack_file"] = _share_pack(pack, Path(private))
             fixed = {str(staging): str(final), params["pack_file"]: "(the pack this run computed)"}
-            execute_all(site.pages, staging, params, progress, fixed)
+            (executor or execute_all)(site.pages, staging, params, progress, fixed)
         timings["notebooks"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         pages = (
@@ -228,5 +248,6 @@ def run_quarter(
     folder = final
     timings["total"] = time.perf_counter() - t0
     return RunResult(
-        period.label, folder, engine, pack.exceptions, [folder / p.name for p in pages], timings
-    )
+        period.label, folder, engine, pack.exceptions, [folder / p.name for p in pages], timings,
+        pack,
+    )  # fmt: skip
