@@ -195,6 +195,10 @@ def sources(files: dict[str, Path]) -> dict:
     return {"sources": entries}
 
 
+MADE_BY = "written by outturn init from DfE/ONS data (" + LICENCE + ")"
+"""The first line of every file ``outturn init`` writes afresh."""
+
+
 def _fresh(header: str, data: dict) -> str:
     return f"# {header}\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
@@ -212,7 +216,7 @@ def _existing_ids(text: str, key: str) -> set[str]:
 def _setup_texts(data: Path, council: dict, indicators: dict, source_list: dict,
                  force: bool) -> dict[Path, str]:  # fmt: skip
     """Make council.yml, indicators.yml and sources.yml: fresh, or merged under --force."""
-    made_by = "written by outturn init from DfE/ONS data (" + LICENCE + ")"
+    made_by = MADE_BY
     paths = {k: data / f"{k}.yml" for k in ("council", "indicators", "sources")}
     if not force or not paths["council"].is_file():
         texts = {"council": _fresh(made_by, council), "indicators": _fresh(made_by, indicators)}
@@ -252,6 +256,8 @@ class DfeTables:
     sources: dict
     ranked: pd.DataFrame | None = None
     ranked_key: tuple = ()
+    fresh_text: str = ""
+    fresh_entries: tuple[dict, ...] = ()
 
     @property
     def regions(self) -> pd.DataFrame:
@@ -273,9 +279,11 @@ def read_dfe_tables(source_dir: Path, rank_all: bool = False) -> DfeTables:
                        sources(files))  # fmt: skip
     if not rank_all:
         return tables
-    entries = catalogue_entries(_fresh("", fresh))  # as a new project's indicators.yml reads
+    text = _fresh(MADE_BY, fresh)  # a new project's indicators.yml, parsed once for all
+    entries = catalogue_entries(text)
     ranked = rank_all_councils(entries, lait, ees)
-    return dataclass_replace(tables, ranked=ranked, ranked_key=rank_key(entries))
+    return dataclass_replace(tables, ranked=ranked, ranked_key=rank_key(entries),
+                             fresh_text=text, fresh_entries=tuple(entries))  # fmt: skip
 
 
 def rank_key(entries: list[dict]) -> tuple:
@@ -295,7 +303,8 @@ def council_texts(data: Path, council: dict, tables: DfeTables, force: bool = Fa
     else every council is ranked again for this catalogue.
     """
     texts = _setup_texts(data, council, tables.catalogue, tables.sources, force)
-    entries = catalogue_entries(texts[data / "indicators.yml"])
+    text = texts[data / "indicators.yml"]
+    entries = list(tables.fresh_entries) if text == tables.fresh_text else catalogue_entries(text)
     values = council_dfe_values(entries, council, tables.lait, tables.ees)
     same = tables.ranked is not None and rank_key(entries) == tables.ranked_key
     ranked = tables.ranked if same else rank_all_councils(entries, tables.lait, tables.ees)

@@ -68,7 +68,7 @@ def _engine() -> type:
         @classmethod
         def execute_managed_notebook(  # noqa: D102 - papermill's own signature and meaning
             cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,  # noqa: ANN001
-            start_timeout=60, execution_timeout=None, km=None, **kwargs,  # noqa: ANN001
+            start_timeout=60, execution_timeout=None, km=None, kc=None, **kwargs,  # noqa: ANN001
         ):  # fmt: skip
             timeout = execution_timeout or kwargs.get("timeout")
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
@@ -78,11 +78,10 @@ def _engine() -> type:
                 stdout_file=stdout_file, stderr_file=stderr_file,
             )  # fmt: skip
             client = FreshStateClient(nb_man, km=km, **options)
-            try:
-                return client.execute()
-            finally:  # the kernel stays; the client's channels go
-                if client.kc is not None:
-                    client.kc.stop_channels()
+            client.kc = kc  # the kept kernel's client: its channels stay open, as the kernel
+            if kc is not None:
+                kc.allow_stdin = False
+            return client.execute()
 
     return KeptKernelEngine
 
@@ -100,44 +99,52 @@ class KeptKernel:
     """A kernel started once and reused for many notebooks (see the module's docstring)."""
 
     def __init__(self, notebooks_per_kernel: int = NOTEBOOKS_PER_KERNEL) -> None:
-        self.manager = None
+        self.manager = self.client = None
         self.executed = 0
         self.limit = notebooks_per_kernel
 
-    def _ready(self):  # noqa: ANN202 - a jupyter_client KernelManager
+    def _ready(self) -> None:
+        """Start the kernel and its client unless they are running and not due a restart."""
         from jupyter_client.manager import KernelManager
 
         from analysis.pipeline import KERNEL_ARGUMENTS, KERNEL_NAME
 
         alive = self.manager is not None and self.manager.is_alive()
         if alive and self.executed < self.limit:
-            return self.manager
+            return
         self.shutdown()
         self.manager = KernelManager(kernel_name=KERNEL_NAME)
         try:
             self.manager.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
+            self.client = self.manager.client()
+            self.client.start_channels()
+            self.client.wait_for_ready(timeout=60)
         except Exception as exc:
-            self.manager = None
+            self.shutdown()
             raise KernelError(f"could not start a Jupyter kernel: {exc}") from None
         self.executed = 0
-        return self.manager
 
     def execute(self, source: Path, out: Path, parameters: dict, cwd: Path) -> Path:
         """Execute one notebook here, as :func:`analysis.pipeline.execute_notebook` does."""
         from analysis.pipeline import execute_notebook
 
         register_engine()
-        manager = self._ready()
+        self._ready()
         self.executed += 1
         try:
-            return execute_notebook(source, out, parameters, cwd, engine_name=ENGINE, km=manager)
+            return execute_notebook(source, out, parameters, cwd, engine_name=ENGINE,
+                                    km=self.manager, kc=self.client)  # fmt: skip
         except BaseException:
-            if not manager.is_alive():
+            if self.manager is None or not self.manager.is_alive():
                 self.shutdown()
             raise
 
     def shutdown(self) -> None:
-        """Stop the kernel (if started)."""
+        """Stop the kernel and its client (if started)."""
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.stop_channels()
+            self.client = None
         if self.manager is not None:
             with contextlib.suppress(Exception):
                 self.manager.shutdown_kernel(now=True)

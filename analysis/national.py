@@ -56,7 +56,9 @@ class CouncilOutcome:
     """What one council's task did: its status, headline counts, or the reason it failed.
 
     ``peak_memory`` is the highest resident memory (bytes) of the worker that
-    built it and of its kernel so far; ``worker`` names that worker process.
+    built it and of its kernel so far; ``worker`` names that worker process;
+    ``timings`` are the seconds each step took (``set_up``, ``check``, then
+    those of :func:`analysis.pipeline.run_quarter`).
     """
 
     area_code: str
@@ -68,6 +70,7 @@ class CouncilOutcome:
     seconds: float = 0.0
     worker: str = ""
     peak_memory: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -300,8 +303,13 @@ def failure_reason(exc: BaseException, project: Path) -> str:
     )
 
 
-def _peak_memory() -> int:
-    """Return the peak resident memory of this process and its kept kernel (bytes; Linux)."""
+def _usage() -> tuple[int, float]:
+    """Return the peak resident memory (bytes) and CPU seconds of this process and its kernel.
+
+    Peaks are read from ``/proc`` (Linux; 0 elsewhere); CPU seconds so far.
+    """
+    import psutil
+
     from analysis.kernels import kept_kernel
 
     def hwm(pid: int) -> int:
@@ -312,9 +320,18 @@ def _peak_memory() -> int:
         line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "")
         return int(line.split()[1]) * 1024 if line else 0
 
+    def cpu(pid: int) -> float:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.Error:
+            return 0.0
+        return times.user + times.system
+
     manager = kept_kernel().manager
+    pids = [os.getpid()]
     kernel = getattr(getattr(manager, "provisioner", None), "pid", None) if manager else None
-    return hwm(os.getpid()) + (hwm(kernel) if kernel else 0)
+    pids += [kernel] if kernel else []
+    return sum(hwm(p) for p in pids), sum(cpu(p) for p in pids)
 
 
 def build_council(
@@ -329,33 +346,37 @@ def build_council(
     from analysis.periods import parse_period
     from analysis.pipeline import run_quarter
 
-    started = time.perf_counter()
+    started, (_, cpu) = time.perf_counter(), _usage()
     worker = f"{os.uname().nodename}:{os.getpid()}"
-    project, name = Path(out) / area_code, area_code
+    project, name, timings = Path(out) / area_code, area_code, {}
     try:
         council = set_up_council(tables, area_code, project)
         name = council["council"]["name"]
         paths = project_paths(project)
         slug = parse_period(quarter).slug
         digest = inputs_digest(paths, quarter, engine)
+        timings["set_up"] = time.perf_counter() - started
         done = None if force else current_outcome(project, slug, digest)
         if done is not None:
             return CouncilOutcome(**{**asdict(done), "seconds": time.perf_counter() - started,
-                                     "worker": worker})  # fmt: skip
+                                     "worker": worker, "timings": timings})  # fmt: skip
         preflight(paths, quarter)
+        timings["check"] = time.perf_counter() - started - timings["set_up"]
         result = run_quarter(paths, quarter, engine=engine, executor=execute_kept)
         outcome = CouncilOutcome(
             area_code, name, BUILT, exceptions=tuple(result.exceptions),
             worst_quartile=worst_quartile(result.pack), worker=worker,
+            timings=timings | result.timings,
         )  # fmt: skip
         write_stamp(project, slug, digest, outcome)
     except Exception as exc:  # noqa: BLE001 - one council's failure must not stop the others
         return CouncilOutcome(area_code, name, FAILED, failure_reason(exc, project),
                               seconds=time.perf_counter() - started, worker=worker,
-                              peak_memory=_peak_memory())  # fmt: skip
-    seconds = time.perf_counter() - started
-    return CouncilOutcome(**{**asdict(outcome), "seconds": seconds,
-                             "peak_memory": _peak_memory()})  # fmt: skip
+                              peak_memory=_usage()[0])  # fmt: skip
+    seconds, (peak, cpu_now) = time.perf_counter() - started, _usage()
+    timings = outcome.timings | {"cpu": max(cpu_now - cpu, 0.0)}  # worker and kernel, seconds
+    return CouncilOutcome(**{**asdict(outcome), "seconds": seconds, "peak_memory": peak,
+                             "timings": timings})  # fmt: skip
 
 
 # --- the run: a Dask client, the tasks, the outputs ------------------------------------------

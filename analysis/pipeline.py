@@ -110,6 +110,7 @@ def execute_notebook(
             progress_bar=False,
             kernel_name=KERNEL_NAME,
             log_output=False,
+            request_save_on_cell_execute=False,  # written once, when done (or at the failure)
             extra_arguments=KERNEL_ARGUMENTS,
             engine_name=engine_name,
             **engine_options,
