@@ -49,6 +49,8 @@ PACKAGES = (
 """Packages whose version can change a pack's bytes (their versions enter the digest)."""
 OUTPUT_FILES = ("index.html", "councils.csv", "scorecards.csv", "failures.csv")
 """What a national run writes in ``OUT`` beside the councils' folders."""
+CONNECT_TIMEOUT = "20s"
+"""How long to try reaching a ``--scheduler`` before giving up."""
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,7 @@ def write_stamp(project: Path, slug: str, digest: str, outcome: CouncilOutcome) 
     stamp.parent.mkdir(parents=True, exist_ok=True)
     record = {"digest": digest, "quarter": slug, "area_code": outcome.area_code,
               "name": outcome.name, "exceptions": list(outcome.exceptions),
-              "worst_quartile": list(outcome.worst_quartile)}  # fmt: skip
+              "worst_quartile": list(outcome.worst_quartile), "worker": outcome.worker}  # fmt: skip
     return write_text(stamp, json.dumps(record, indent=1) + "\n")
 
 
@@ -402,7 +404,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         logging.getLogger(name).setLevel(logging.ERROR)
     if scheduler:
         try:
-            client = Client(scheduler, timeout="20s")
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise ConfigError(
                 f"--scheduler {scheduler}: could not reach a Dask scheduler ({exc}). Fix: start "
