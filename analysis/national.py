@@ -113,7 +113,11 @@ def council_model(area_code: str, neighbours: pd.DataFrame) -> str:
 def _listed(spec: str) -> list[str]:
     """Return the councils a ``--councils`` FILE or comma list names (or a CSV's ``area_code``)."""
     path = Path(spec)
-    if not path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError:  # a long list of codes is no file name
+        is_file = False
+    if not is_file:
         return [item.strip() for item in spec.split(",") if item.strip()]
     lines = [x.strip() for x in path.read_text(encoding="utf-8-sig").splitlines()]
     lines = [x for x in lines if x and not x.startswith("#")]

@@ -124,6 +124,7 @@ def test_all_is_every_council_in_the_neighbour_lists(tables):
     [
         ("E08000009,890, Hampshire ", ["E08000009", "E06000009", "E10000014"]),
         ("E08000009,E08000009", ["E08000009"]),
+        (",".join(["E08000009"] * 40 + ["E06000009"]), ["E08000009", "E06000009"]),  # too long
     ],
 )
 def test_council_list_takes_codes_numbers_and_names(tables, spec, expected):
