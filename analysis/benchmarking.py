@@ -12,9 +12,8 @@ from analysis.catalogue import Catalogue
 from analysis.errors import ConfigError, Problem, ValidationError
 from analysis.importing import (
     ENGLAND,
-    _indicator_values,
+    all_dfe_values,
     council_area_codes,
-    harmonise_codes,
     read_ees,
     read_lait,
 )
@@ -344,11 +343,14 @@ def rank_all_councils(
     council's and its neighbours' rows; ``outturn national`` ranks once and
     keeps each council's rows from the same table.
     """
+    return rank_values(indicators, all_dfe_values(indicators, lait, ees))
+
+
+def rank_values(indicators: list[dict], values: pd.DataFrame) -> pd.DataFrame:
+    """Rank every council in ``values`` (:func:`analysis.importing.all_dfe_values`), once."""
     mapped = [entry for entry in indicators if entry.get("dfe")]
-    if not mapped:
+    if not mapped or values.empty:
         return pd.DataFrame(columns=RANK_COLUMNS)
-    lait, ees = harmonise_codes(lait), harmonise_codes(ees)
-    values = pd.concat([_indicator_values(e, lait, ees) for e in mapped], ignore_index=True)
     polarity = {e["id"]: None if e.get("unit") == "count" else e.get("better") for e in mapped}
     councils = values["area_code"].astype(str)
     return council_ranks(values, polarity, councils[councils.str.startswith(COUNCIL_PREFIXES)])

@@ -16,6 +16,7 @@ from analysis.benchmarking import (
     RANK_COLUMNS,
     SN_MODEL_YEARS,
     rank_all_councils,
+    rank_values,
     ranks_for_council,
 )
 from analysis.errors import ConfigError
@@ -24,7 +25,9 @@ from analysis.importing import (
     LAIT_FILE,
     LICENCE,
     NEIGHBOURS_FILE,
+    all_dfe_values,
     council_dfe_values,
+    council_rows,
     dfe_files,
     import_lait_metadata,
     import_neighbours,
@@ -242,10 +245,11 @@ def _setup_texts(data: Path, council: dict, indicators: dict, source_list: dict,
 class DfeTables:
     """The DfE files a project is set up from, read once.
 
-    ``outturn init`` reads them for one council; ``outturn national`` reads
-    them once and hands them to every council's task, with every council
-    already ranked (``ranked``, for the catalogue whose :func:`rank_key` is
-    ``ranked_key``).
+    ``outturn init`` reads them for one council. ``outturn national`` reads
+    them once with ``for_many``: then every area's values (``values``) are
+    picked and every council ranked (``ranked``) once, for the fresh catalogue
+    (``fresh_entries``, as ``fresh_text`` reads), and each council's files are
+    cut from those (:func:`council_texts`).
     """
 
     files: dict[str, Path]
@@ -254,10 +258,11 @@ class DfeTables:
     ees: pd.DataFrame
     catalogue: dict
     sources: dict
+    values: pd.DataFrame | None = None
     ranked: pd.DataFrame | None = None
-    ranked_key: tuple = ()
     fresh_text: str = ""
     fresh_entries: tuple[dict, ...] = ()
+    sources_text: str = ""
 
     @property
     def regions(self) -> pd.DataFrame:
@@ -266,24 +271,32 @@ class DfeTables:
         return rows.drop_duplicates()
 
 
-def read_dfe_tables(source_dir: Path, rank_all: bool = False) -> DfeTables:
+def read_dfe_tables(source_dir: Path, for_many: bool = False) -> DfeTables:
     """Read the DfE files in ``source_dir`` (found by their columns) once.
 
-    ``rank_all`` also ranks every council on the fresh catalogue's indicators
-    (:func:`analysis.benchmarking.rank_all_councils`), for many councils' ranks.
+    ``for_many`` also picks every area's values and ranks every council, once
+    (:func:`analysis.importing.all_dfe_values`,
+    :func:`analysis.benchmarking.rank_values`), for many councils' files.
     """
     files = dfe_files(source_dir, ("lait", "lait-metadata", "ees", "neighbours"))
     lait, ees = read_lait(files["lait"]), read_ees(files["ees"])
     fresh = catalogue(files["lait-metadata"])
     tables = DfeTables(files, import_neighbours(files["neighbours"]), lait, ees, fresh,
                        sources(files))  # fmt: skip
-    if not rank_all:
+    if not for_many:
         return tables
     text = _fresh(MADE_BY, fresh)  # a new project's indicators.yml, parsed once for all
     entries = catalogue_entries(text)
-    ranked = rank_all_councils(entries, lait, ees)
-    return dataclass_replace(tables, ranked=ranked, ranked_key=rank_key(entries),
-                             fresh_text=text, fresh_entries=tuple(entries))  # fmt: skip
+    values = all_dfe_values(entries, lait, ees)
+    return dataclass_replace(
+        tables, values=values, ranked=rank_values(entries, values), fresh_text=text,
+        fresh_entries=tuple(entries), sources_text=_fresh(MADE_BY, tables.sources),
+    )  # fmt: skip
+
+
+def values_key(entries: list[dict]) -> tuple:
+    """Return what decides a catalogue's DfE values: each DfE entry's id and mapping."""
+    return tuple((e["id"], repr(e["dfe"])) for e in entries if e.get("dfe"))
 
 
 def rank_key(entries: list[dict]) -> tuple:
@@ -298,16 +311,27 @@ def council_texts(data: Path, council: dict, tables: DfeTables, force: bool = Fa
     """Every file ``outturn init`` (``--force``: init again) writes in ``data`` for one council.
 
     council.yml, indicators.yml and sources.yml (merged with those already
-    there under ``force``), ``values/dfe.csv`` and ``ranks.csv``. Ranks come
-    from ``tables.ranked`` when the catalogue ranks as that table was ranked,
-    else every council is ranked again for this catalogue.
+    there under ``force``), ``values/dfe.csv`` and ``ranks.csv``. Values and
+    ranks are cut from ``tables.values`` and ``tables.ranked`` when the
+    catalogue picks and ranks as the fresh one does, else made for it.
     """
-    texts = _setup_texts(data, council, tables.catalogue, tables.sources, force)
+    if force or not tables.fresh_text:
+        texts = _setup_texts(data, council, tables.catalogue, tables.sources, force)
+    else:  # what _setup_texts writes afresh, with the texts every council shares made once
+        texts = {data / "council.yml": _fresh(MADE_BY, council),
+                 data / "indicators.yml": tables.fresh_text,
+                 data / "sources.yml": tables.sources_text}  # fmt: skip
     text = texts[data / "indicators.yml"]
-    entries = list(tables.fresh_entries) if text == tables.fresh_text else catalogue_entries(text)
-    values = council_dfe_values(entries, council, tables.lait, tables.ees)
-    same = tables.ranked is not None and rank_key(entries) == tables.ranked_key
-    ranked = tables.ranked if same else rank_all_councils(entries, tables.lait, tables.ees)
+    fresh = list(tables.fresh_entries)
+    entries = fresh if text == tables.fresh_text else catalogue_entries(text)
+    if tables.values is not None and values_key(entries) == values_key(fresh):
+        values = council_rows(tables.values, council)
+    else:
+        values = council_dfe_values(entries, council, tables.lait, tables.ees)
+    if tables.ranked is not None and rank_key(entries) == rank_key(fresh):
+        ranked = tables.ranked
+    else:
+        ranked = rank_all_councils(entries, tables.lait, tables.ees)
     return texts | dfe_texts(data, values, ranks_for_council(ranked, council))
 
 

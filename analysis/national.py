@@ -36,7 +36,7 @@ import pandas as pd
 
 from analysis.config import ProjectPaths
 from analysis.councils import DEFAULT_MODEL, MODELS, DfeTables
-from analysis.errors import ConfigError, OutturnError, ValidationError
+from analysis.errors import ConfigError, OutturnError
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
 """What happened to a council: its pack built, its pack already current, or a failure."""
@@ -59,8 +59,9 @@ class CouncilOutcome:
 
     ``peak_memory`` is the highest resident memory (bytes) of the worker that
     built it and of its kernel so far; ``worker`` names that worker process;
-    ``timings`` are the seconds each step took (``set_up``, ``check``, then
-    those of :func:`analysis.pipeline.run_quarter`).
+    ``timings`` are the seconds each step took (``set_up``, then those of
+    :func:`analysis.pipeline.run_quarter`) and ``cpu`` the CPU seconds of the
+    worker and its kernel.
     """
 
     area_code: str
@@ -266,19 +267,6 @@ def set_up_council(tables: DfeTables, area_code: str, project: Path) -> dict:
     return council
 
 
-def preflight(paths: ProjectPaths, quarter: str) -> None:
-    """Check what ``outturn run`` checks before it computes: the data, the quarter, the folder."""
-    from analysis.pack import resolve_quarter
-    from analysis.staging import check_report_folder
-    from analysis.validation import check_quarter, inspect_project
-
-    data, problems = inspect_project(paths)
-    if data is None:
-        raise ValidationError(problems)
-    check_quarter(data, quarter)
-    check_report_folder(paths.reports, resolve_quarter(data, quarter).slug)
-
-
 def worst_quartile(pack: object) -> tuple[str, ...]:
     """Ids of reported indicators whose latest national band is D (LAIT's worst quarter)."""
     return tuple(
@@ -351,6 +339,8 @@ def build_council(
     from analysis.kernels import execute_kept
     from analysis.periods import parse_period
     from analysis.pipeline import run_quarter
+    from analysis.staging import check_report_folder
+    from analysis.validation import check_quarter
 
     started, (_, cpu) = time.perf_counter(), _usage()
     worker = f"{os.uname().nodename}:{os.getpid()}"
@@ -366,9 +356,9 @@ def build_council(
         if done is not None:
             return CouncilOutcome(**{**asdict(done), "seconds": time.perf_counter() - started,
                                      "worker": worker, "timings": timings})  # fmt: skip
-        preflight(paths, quarter)
-        timings["check"] = time.perf_counter() - started - timings["set_up"]
-        result = run_quarter(paths, quarter, engine=engine, executor=execute_kept)
+        check_report_folder(paths.reports, slug)
+        result = run_quarter(paths, quarter, engine=engine, executor=execute_kept,
+                             check=lambda data: check_quarter(data, quarter))  # fmt: skip
         outcome = CouncilOutcome(
             area_code, name, BUILT, exceptions=tuple(result.exceptions),
             worst_quartile=worst_quartile(result.pack), worker=worker,
@@ -480,17 +470,18 @@ def run_national(
     """
     from analysis.councils import default_source_dir, read_dfe_tables
     from analysis.rendering import choose_engine
+    from analysis.staging import raising_signals
 
     started, timings = time.perf_counter(), {}
     period = check_national_quarter(quarter)
     engine = choose_engine(engine)
     out = check_out(out)
     source = Path(source_dir) if source_dir else default_source_dir(Path.cwd())
-    tables = read_dfe_tables(source, rank_all=True)
+    tables = read_dfe_tables(source, for_many=True)
     codes = resolve_councils(councils, tables.neighbours)
     timings["shared"] = time.perf_counter() - started
     on_start(len(codes))
-    with dask_client(scheduler, workers) as client:
+    with raising_signals(), dask_client(scheduler, workers) as client:  # SIGTERM: close it all
         timings["cluster"] = time.perf_counter() - started - timings["shared"]
         outcomes = run_tasks(client, tables, codes, out, period.label, engine, force, report)
     outcomes.sort(key=lambda o: (o.name.lower(), o.area_code))

@@ -21,7 +21,7 @@ from analysis.rendering import choose_engine, render_home, render_python, render
 from analysis.results import SIGNAL_COLUMNS, forecast_items
 from analysis.site import Page, Site, check_twins, footer_lines, read_config, read_pages
 from analysis.staging import staging_folder, swap_in
-from analysis.validation import load_project
+from analysis.validation import ProjectData, load_project
 
 Progress = Callable[[str], None]
 Executor = Callable[..., list[Path]]
@@ -188,6 +188,7 @@ def run_quarter(
     progress: Progress = lambda _: None,
     published: bool = False,
     executor: Executor | None = None,
+    check: Callable[[ProjectData], None] | None = None,
 ) -> RunResult:
     """Produce ``reports/<quarter>/``: scorecard, forecasts, executed notebooks and pages.
 
@@ -201,10 +202,15 @@ def run_quarter(
     ``executor`` executes the pages' notebooks (default :func:`execute_all`: a
     fresh kernel each, two at a time); ``outturn national`` passes one that
     reuses a kernel (:func:`analysis.kernels.execute_kept`), with the same result.
+    ``check`` is called with the validated data before anything is computed
+    (e.g. :func:`analysis.validation.check_quarter`), so a caller need not
+    read and validate the data a second time to check its arguments.
     """
     timings, t0 = {}, time.perf_counter()
     engine = choose_engine(engine)
     data = load_project(paths)
+    if check is not None:
+        check(data)
     if published:
         from analysis.disclosure import published_data
 

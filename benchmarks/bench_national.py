@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QUARTER = "2022-23 Q4"
 SHARED = ROOT.parent / "shared" / "data"
-STEPS = ("set_up", "check", "validate_and_compute", "notebooks", "render", "cpu")
+STEPS = ("set_up", "validate_and_compute", "notebooks", "render", "cpu")
 """Steps inside a council's task (seconds); ``cpu`` is the worker's and kernel's CPU time."""
 
 

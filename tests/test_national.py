@@ -49,7 +49,7 @@ BAD_ROW = "cin,E06000008,2022-23,101.5,,zz,dfe_lait_2023,2023-11-16,\n"
 
 @pytest.fixture(scope="module")
 def tables():
-    return read_dfe_tables(SHARED, rank_all=True)
+    return read_dfe_tables(SHARED, for_many=True)
 
 
 def national(out: Path, councils: str, *extra: str, workers: str = "2"):
