@@ -1,6 +1,5 @@
 """End-to-end: `outturn run` on a copy of the bundled project builds pages and tables."""
 
-import html
 import re
 import shutil
 import sys
