@@ -247,6 +247,23 @@ def test_progress_plain_lines_outside_a_terminal():
     ]
 
 
+def test_progress_bar_in_a_terminal_counts_done_failed_left():
+    import io
+
+    from rich.console import Console
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=150, color_system=None)
+    report = ProgressReport(console, lambda line: None)
+    report.start(3)
+    report(CouncilOutcome("E1", "Ayton", BUILT, seconds=2.0))
+    report(CouncilOutcome("E3", "Ceeton", FAILED, reason="bad marker", seconds=0.5))
+    report.stop()
+    text = screen.getvalue()
+    assert "done 1 · failed 1 · left 1" in text
+    assert "[2/3] E3 Ceeton: FAILED: bad marker" in text  # a failure is printed above the bar
+
+
 # --- end to end: a local cluster of two workers ----------------------------------------------
 
 
