@@ -300,7 +300,8 @@ def failure_reason(exc: BaseException, project: Path) -> str:
 def _usage() -> tuple[int, float]:
     """Return the peak resident memory (bytes) and CPU seconds of this process and its kernel.
 
-    Peaks are read from ``/proc`` (Linux; 0 elsewhere); CPU seconds so far.
+    Peaks are read from ``/proc`` (Linux; 0 elsewhere); CPU seconds so far, with those of
+    the processes they have finished waiting for (Quarto's renders).
     """
     import psutil
 
@@ -319,7 +320,7 @@ def _usage() -> tuple[int, float]:
             times = psutil.Process(pid).cpu_times()
         except psutil.Error:
             return 0.0
-        return times.user + times.system
+        return times.user + times.system + times.children_user + times.children_system
 
     manager = kept_kernel().manager
     pids = [os.getpid()]
@@ -383,7 +384,8 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     """Yield a Dask client: of the cluster at ``scheduler``, else of a local cluster.
 
     The local cluster has ``workers`` processes (default: one per core), one
-    thread each: a council's task is CPU-bound Python.
+    thread each: a council's task is CPU-bound Python. Its scheduler's HTTP
+    server takes a free port (8787 may be another user's cluster).
 
     Raises
     ------
@@ -410,7 +412,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         return
     count = workers or os.cpu_count() or 1
     with LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                      dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as client:  # fmt: skip
         yield client
 
@@ -595,9 +597,10 @@ def index_html(result: NationalResult, frame: pd.DataFrame) -> str:
         f"<h1>Children's services performance packs, {esc(result.quarter)}</h1>\n"
         f"<p>{len(frame)} councils: {len(frame) - failed} with a pack, {failed} failed"
         f"{' (reasons in failures.csv)' if failed else ''}. Exceptions are the indicators that "
-        "need an exception report (off target, or worse than at the last year-end); the worst "
-        "quartile is DfE LAIT's band D among all English councils, on the latest published year. "
-        "Every council's scorecard is in scorecards.csv, these counts in councils.csv.</p>\n"
+        "need an exception report by the council's exception rule (by default: off target, or "
+        "worse than at the last year-end); the worst quartile is DfE LAIT's band D among all "
+        "English councils, on the latest published year. Every council's scorecard is in "
+        "scorecards.csv, these counts in councils.csv.</p>\n"
         f'<table class="outturn-table"><caption>Every council, {esc(result.quarter)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )

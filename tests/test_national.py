@@ -371,7 +371,7 @@ def test_scheduler_option_sends_councils_to_that_cluster_force_rebuilds(tmp_path
     from dask.distributed import Client, LocalCluster
 
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                      dashboard_address=None, scheduler_port=0) as cluster, \
+                      dashboard_address=":0", scheduler_port=0) as cluster, \
             Client(cluster) as client:  # fmt: skip
         where = ("--scheduler", cluster.scheduler_address)
         run = national(tmp_path / "packs", "Blackpool", *where, workers="")
