@@ -12,9 +12,8 @@ from analysis.catalogue import Catalogue
 from analysis.errors import ConfigError, Problem, ValidationError
 from analysis.importing import (
     ENGLAND,
-    _indicator_values,
+    all_dfe_values,
     council_area_codes,
-    harmonise_codes,
     read_ees,
     read_lait,
 )
@@ -330,12 +329,41 @@ def build_dfe_ranks(indicators: list[dict], council: dict, source_dir: Path) -> 
     from analysis.importing import dfe_files
 
     files = dfe_files(source_dir, ("lait", "ees"))  # found by their columns
-    lait = harmonise_codes(read_lait(files["lait"]))
-    ees = harmonise_codes(read_ees(files["ees"]))
-    values = pd.concat([_indicator_values(e, lait, ees) for e in mapped], ignore_index=True)
+    ranked = rank_all_councils(indicators, read_lait(files["lait"]), read_ees(files["ees"]))
+    return ranks_for_council(ranked, council)
+
+
+def rank_all_councils(
+    indicators: list[dict], lait: pd.DataFrame, ees: pd.DataFrame
+) -> pd.DataFrame:
+    """Rank every council on every DfE-mapped indicator, once (``RANK_COLUMNS``, sorted).
+
+    ``lait`` and ``ees`` are :func:`analysis.importing.read_lait` and
+    ``read_ees`` tables of every area. :func:`ranks_for_council` then keeps one
+    council's and its neighbours' rows; ``outturn national`` ranks once and
+    keeps each council's rows from the same table.
+    """
+    return rank_values(indicators, all_dfe_values(indicators, lait, ees))
+
+
+def rank_values(indicators: list[dict], values: pd.DataFrame) -> pd.DataFrame:
+    """Rank every council in ``values`` (:func:`analysis.importing.all_dfe_values`), once."""
+    mapped = [entry for entry in indicators if entry.get("dfe")]
+    if not mapped or values.empty:
+        return pd.DataFrame(columns=RANK_COLUMNS)
     polarity = {e["id"]: None if e.get("unit") == "count" else e.get("better") for e in mapped}
+    councils = values["area_code"].astype(str)
+    return council_ranks(values, polarity, councils[councils.str.startswith(COUNCIL_PREFIXES)])
+
+
+def ranks_for_council(ranked: pd.DataFrame, council: dict) -> pd.DataFrame:
+    """Keep the rows of :func:`rank_all_councils` for the council and its neighbours.
+
+    ``council`` is the ``council.yml`` mapping. The rows keep their order, so
+    the result is what :func:`council_ranks` gives for those areas alone.
+    """
     areas = [c for c in council_area_codes(council) if c.startswith(COUNCIL_PREFIXES)]
-    return council_ranks(values, polarity, areas)
+    return ranked[ranked["area_code"].isin(areas)].reset_index(drop=True)
 
 
 def write_ranks(ranks: pd.DataFrame, out: Path) -> Path:

@@ -742,15 +742,16 @@ def chart_png(chart: alt.Chart, scale: float = PNG_SCALE) -> bytes:
     return vlc.vegalite_to_png(chart.to_dict(), vl_version=f"v{major_minor}", scale=scale)
 
 
-def chart_svg(chart: alt.Chart) -> str:
+def chart_svg(chart: alt.Chart, spec: dict | None = None) -> str:
     """Render a chart to a standalone SVG (no JavaScript, no network) that names itself.
 
     The SVG carries the chart's text alternative as its ``<title>``, so the file
-    says what it shows when opened on its own.
+    says what it shows when opened on its own. ``spec`` is ``chart.to_dict()``
+    when the caller has it already (building it again is most of the cost).
     """
     import vl_convert as vlc
 
-    spec = chart.to_dict()
+    spec = chart.to_dict() if spec is None else spec
     major_minor = "_".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     svg = re.sub(r"<\?xml[^>]*>", "", vlc.vegalite_to_svg(spec, vl_version=f"v{major_minor}"))
     words = html.escape(" ".join(str(spec.get("description", "")).split()))

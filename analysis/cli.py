@@ -462,6 +462,53 @@ def benchmark_command(
     say(f"wrote {len(result)} rows to {out} (model, region and rank notes: {notes})")
 
 
+# --- national: every council's pack in one run, on this machine or a Dask cluster --------
+@app.command("national")
+def national_command(
+    quarter: Annotated[str, typer.Option("--quarter", "-q", help='Quarter, e.g. "2022-23 Q4" '
+                                         "(DfE's figures for a year are its Q4).")],
+    councils: Annotated[str, typer.Option("--councils", help="all, a FILE of councils (one a "
+        "line, or a CSV with an area_code column), or CODE,CODE,... (GSS codes, LA numbers "
+        "or names).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the packs: OUT/<area-code>/"
+                                      "reports/<quarter>/, with index.html, councils.csv, "
+                                      "scorecards.csv and failures.csv.")],
+    source_dir: SourceDirOption = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="A Dask scheduler "
+        "(tcp://host:8786) to send the councils to (default: a local cluster).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local cluster: "
+        "worker processes (default: one per core).")] = None,
+    engine: Annotated[str, typer.Option(help="Renderer: auto (Quarto if on PATH), quarto or "
+                                        "python.")] = "auto",
+    force: Annotated[bool, typer.Option("--force", help="Rebuild every council, even those "
+                                        "whose inputs and code are unchanged.")] = False,
+) -> None:  # fmt: skip
+    """Build every council's children's-services pack for a quarter, in parallel.
+
+    Each council's folder is a project set up as 'outturn init' does and built as 'outturn
+    run' does. A council whose inputs and code are unchanged since its pack was built is
+    skipped, so an interrupted run resumes; one council's failure is recorded with its reason
+    (index.html, failures.csv) and the others go on. Exit status 1 if any council failed.
+    """
+    from analysis.national import FAILED, ProgressReport, run_national
+
+    progress = ProgressReport(console, say)
+    try:
+        result = run_national(councils, quarter, out, source_dir, scheduler, workers, engine,
+                              force, report=progress, on_start=progress.start)  # fmt: skip
+    finally:
+        progress.stop()
+    built, unchanged = result.count("built"), result.count("unchanged")
+    failed = result.count(FAILED)
+    say(f"{'done' if not failed else 'finished'}: {len(result.outcomes)} councils, {built} built, "
+        f"{unchanged} unchanged, {failed} failed in {result.seconds:.0f} s -> "
+        f"{result.out / 'index.html'}", "bold red" if failed else "bold green")  # fmt: skip
+    if failed:
+        say(f"error: {failed} council(s) failed; reasons in {result.out / 'failures.csv'}",
+            "bold red")  # fmt: skip
+        raise typer.Exit(1)
+
+
 # --- forecast: forecasts with intervals and back-tested accuracy for a long table --------
 @app.command("forecast")
 def forecast_command(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import io
+from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +16,9 @@ from analysis.benchmarking import (
     MODEL_2025,
     RANK_COLUMNS,
     SN_MODEL_YEARS,
-    build_dfe_ranks,
+    rank_all_councils,
+    rank_values,
+    ranks_for_council,
 )
 from analysis.errors import ConfigError
 from analysis.importing import (
@@ -21,10 +26,13 @@ from analysis.importing import (
     LAIT_FILE,
     LICENCE,
     NEIGHBOURS_FILE,
-    build_dfe_values,
+    all_dfe_values,
+    council_dfe_values,
+    council_rows,
     dfe_files,
     import_lait_metadata,
     import_neighbours,
+    read_ees,
     read_lait,
     sources_entries,
 )
@@ -191,6 +199,10 @@ def sources(files: dict[str, Path]) -> dict:
     return {"sources": entries}
 
 
+MADE_BY = "written by outturn init from DfE/ONS data (" + LICENCE + ")"
+"""The first line of every file ``outturn init`` writes afresh."""
+
+
 def _fresh(header: str, data: dict) -> str:
     return f"# {header}\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
@@ -208,7 +220,7 @@ def _existing_ids(text: str, key: str) -> set[str]:
 def _setup_texts(data: Path, council: dict, indicators: dict, source_list: dict,
                  force: bool) -> dict[Path, str]:  # fmt: skip
     """Make council.yml, indicators.yml and sources.yml: fresh, or merged under --force."""
-    made_by = "written by outturn init from DfE/ONS data (" + LICENCE + ")"
+    made_by = MADE_BY
     paths = {k: data / f"{k}.yml" for k in ("council", "indicators", "sources")}
     if not force or not paths["council"].is_file():
         texts = {"council": _fresh(made_by, council), "indicators": _fresh(made_by, indicators)}
@@ -230,6 +242,116 @@ def _setup_texts(data: Path, council: dict, indicators: dict, source_list: dict,
     return {paths[k]: v for k, v in texts.items()}
 
 
+@dataclass(frozen=True)
+class DfeTables:
+    """The DfE files a project is set up from, read once.
+
+    ``outturn init`` reads them for one council. ``outturn national`` reads
+    them once with ``for_many``: then every area's values (``values``) are
+    picked and every council ranked (``ranked``) once, for the fresh catalogue
+    (``fresh_entries``, as ``fresh_text`` reads), and each council's files are
+    cut from those (:func:`council_texts`).
+    """
+
+    files: dict[str, Path]
+    neighbours: pd.DataFrame
+    lait: pd.DataFrame
+    ees: pd.DataFrame
+    catalogue: dict
+    sources: dict
+    values: pd.DataFrame | None = None
+    ranked: pd.DataFrame | None = None
+    fresh_text: str = ""
+    fresh_entries: tuple[dict, ...] = ()
+    sources_text: str = ""
+
+    @property
+    def regions(self) -> pd.DataFrame:
+        """Region names and GSS codes, from the LAIT file's region rows."""
+        rows = self.lait.loc[self.lait["area_type"] == "Region", ["area_name", "area_code"]]
+        return rows.drop_duplicates()
+
+
+def read_dfe_tables(source_dir: Path, for_many: bool = False) -> DfeTables:
+    """Read the DfE files in ``source_dir`` (found by their columns) once.
+
+    ``for_many`` also picks every area's values and ranks every council, once
+    (:func:`analysis.importing.all_dfe_values`,
+    :func:`analysis.benchmarking.rank_values`), for many councils' files.
+    """
+    files = dfe_files(source_dir, ("lait", "lait-metadata", "ees", "neighbours"))
+    lait, ees = read_lait(files["lait"]), read_ees(files["ees"])
+    fresh = catalogue(files["lait-metadata"])
+    tables = DfeTables(files, import_neighbours(files["neighbours"]), lait, ees, fresh,
+                       sources(files))  # fmt: skip
+    if not for_many:
+        return tables
+    text = _fresh(MADE_BY, fresh)  # a new project's indicators.yml, parsed once for all
+    entries = catalogue_entries(text)
+    values = all_dfe_values(entries, lait, ees)
+    return dataclass_replace(
+        tables, values=values, ranked=rank_values(entries, values), fresh_text=text,
+        fresh_entries=tuple(entries), sources_text=_fresh(MADE_BY, tables.sources),
+    )  # fmt: skip
+
+
+def values_key(entries: list[dict]) -> tuple:
+    """Return what decides a catalogue's DfE values: each DfE entry's id and mapping."""
+    return tuple((e["id"], repr(e["dfe"])) for e in entries if e.get("dfe"))
+
+
+def rank_key(entries: list[dict]) -> tuple:
+    """Return what decides a catalogue's ranks: each DfE entry's id, mapping, unit, polarity."""
+    return tuple(
+        (e["id"], repr(e["dfe"]), e.get("unit"), e.get("better")) for e in entries if e.get("dfe")
+    )
+
+
+def council_texts(data: Path, council: dict, tables: DfeTables, force: bool = False
+                  ) -> dict[Path, str]:  # fmt: skip
+    """Every file ``outturn init`` (``--force``: init again) writes in ``data`` for one council.
+
+    council.yml, indicators.yml and sources.yml (merged with those already
+    there under ``force``), ``values/dfe.csv`` and ``ranks.csv``. Values and
+    ranks are cut from ``tables.values`` and ``tables.ranked`` when the
+    catalogue picks and ranks as the fresh one does, else made for it.
+    """
+    if force or not tables.fresh_text:
+        texts = _setup_texts(data, council, tables.catalogue, tables.sources, force)
+    else:  # what _setup_texts writes afresh, with the texts every council shares made once
+        texts = {data / "council.yml": _fresh(MADE_BY, council),
+                 data / "indicators.yml": tables.fresh_text,
+                 data / "sources.yml": tables.sources_text}  # fmt: skip
+    text = texts[data / "indicators.yml"]
+    fresh = list(tables.fresh_entries)
+    entries = fresh if text == tables.fresh_text else catalogue_entries(text)
+    if tables.values is not None and values_key(entries) == values_key(fresh):
+        values = council_rows(tables.values, council)
+    else:
+        values = council_dfe_values(entries, council, tables.lait, tables.ees)
+    if tables.ranked is not None and rank_key(entries) == rank_key(fresh):
+        ranked = tables.ranked
+    else:
+        ranked = rank_all_councils(entries, tables.lait, tables.ees)
+    return texts | dfe_texts(data, values, ranks_for_council(ranked, council))
+
+
+def catalogue_entries(text: str) -> list[dict]:
+    """Return the indicator entries of an ``indicators.yml`` text (those with an id)."""
+    entries = (yaml.safe_load(text) or {}).get("indicators") or []
+    return [e for e in entries if isinstance(e, dict) and e.get("id")]
+
+
+def dfe_texts(data: Path, values: pd.DataFrame, ranks: pd.DataFrame) -> dict[Path, str]:
+    """Return ``values/dfe.csv`` and ``ranks.csv`` as ``outturn init`` writes them."""
+    ranks = ranks[RANK_COLUMNS].sort_values(["indicator_id", "area_code", "period"], kind="stable")
+    return {
+        data / "values" / "dfe.csv": values.to_csv(index=False, lineterminator="\n"),
+        data / "ranks.csv": ranks.astype({"rank": "Int64", "of": "Int64"}).to_csv(
+            index=False, lineterminator="\n"),
+    }  # fmt: skip
+
+
 def init_project(
     project: Path, query: str, model: str = DEFAULT_MODEL, source_dir: Path | None = None,
     force: bool = False, notes: list[str] | None = None,
@@ -237,7 +359,8 @@ def init_project(
     """Write ``data/council.yml``, ``indicators.yml``, ``sources.yml``, ``values/dfe.csv``.
 
     Also writes ``data/ranks.csv``: the council's and its neighbours' national
-    rank and quartile band (:func:`analysis.benchmarking.build_dfe_ranks`).
+    rank and quartile band (:func:`analysis.benchmarking.build_dfe_ranks`), and
+    ``values/dfe.csv`` as :func:`analysis.importing.build_dfe_values` picks it.
     The DfE files are found in ``source_dir`` by their columns. Returns the
     council mapping written. Refuses to overwrite an existing ``council.yml``
     unless ``force``; with ``force`` council.yml keeps every top-level key but
@@ -252,25 +375,16 @@ def init_project(
         raise ConfigError(f"{data / 'council.yml'} already exists. Fix: use --force (see "
                           "'outturn init --help' for what it rewrites), or a new --project "
                           "folder")  # fmt: skip
-    files = dfe_files(source_dir, ("lait", "lait-metadata", "ees", "neighbours"))
-    neighbours = import_neighbours(files["neighbours"])
-    lait = read_lait(files["lait"])
-    regions = lait.loc[lait["area_type"] == "Region", ["area_name", "area_code"]]
-    council = council_config(query, neighbours, regions.drop_duplicates(), model)
-    fresh_catalogue = catalogue(files["lait-metadata"])
-    texts = _setup_texts(data, council, fresh_catalogue, sources(files), force)
-    entries = yaml.safe_load(texts[data / "indicators.yml"]).get("indicators") or []
-    entries = [e for e in entries if isinstance(e, dict) and e.get("id")]
-    values = build_dfe_values(entries, council, source_dir)
-    ranks = build_dfe_ranks(entries, council, source_dir)
-    ranks = ranks[RANK_COLUMNS].sort_values(["indicator_id", "area_code", "period"], kind="stable")
-    texts[data / "values" / "dfe.csv"] = values.to_csv(index=False, lineterminator="\n")
-    texts[data / "ranks.csv"] = ranks.astype({"rank": "Int64", "of": "Int64"}).to_csv(
-        index=False, lineterminator="\n")  # fmt: skip
+    tables = read_dfe_tables(source_dir)
+    council = council_config(query, tables.neighbours, tables.regions, model)
+    texts = council_texts(data, council, tables, force)
     write_files(texts)
-    if notes is not None and lait.attrs.get("vintage_note"):
-        notes.append(lait.attrs["vintage_note"])
+    if notes is not None and tables.lait.attrs.get("vintage_note"):
+        notes.append(tables.lait.attrs["vintage_note"])
     if notes is not None:
+        values = pd.read_csv(io.StringIO(texts[data / "values" / "dfe.csv"]),
+                             dtype={"area_code": str, "period": str})  # fmt: skip
+        entries = catalogue_entries(texts[data / "indicators.yml"])
         notes += rate_check_notes(values, council, entries, source_dir)
     return council
 

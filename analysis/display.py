@@ -242,7 +242,7 @@ def figure_markdown(fig: Figure, folder: Path | None = None) -> str:
     name = chart_name(spec)
     out = (folder or Path.cwd()) / CHART_DIR / f"{name}.svg"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(chart_svg(fig.chart), encoding="utf-8")
+    out.write_text(chart_svg(fig.chart, spec), encoding="utf-8")
     alt = " ".join(str(spec.get("description", "")).split()).replace('"', "'")
     caption = escape_markdown(fig.caption) if fig.caption else ""
     image = f'![{caption}]({CHART_DIR}/{name}.svg){{fig-alt="{alt}"}}'

@@ -679,20 +679,57 @@ def build_dfe_values(indicators: list[dict], council: dict, source_dir: Path) ->
         ``source`` column says which (``dfe_ees_2023`` or ``dfe_lait_2023``).
         ``indicator_id`` is the catalogue's ``id``.
     """
+    if not any(entry.get("dfe") for entry in indicators):
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    files = dfe_files(source_dir, ("lait", "ees"))
+    return council_dfe_values(indicators, council, read_lait(files["lait"]),
+                              read_ees(files["ees"]))  # fmt: skip
+
+
+def council_dfe_values(
+    indicators: list[dict], council: dict, lait: pd.DataFrame, ees: pd.DataFrame
+) -> pd.DataFrame:
+    """Pick one council's ``values/dfe.csv`` rows from LAIT and EES tables already read.
+
+    :func:`build_dfe_values` after reading the files; ``outturn national`` reads
+    them once (:func:`read_lait`, :func:`read_ees`) and calls this per council.
+    """
     mapped = [entry for entry in indicators if entry.get("dfe")]
     if not mapped:
         return pd.DataFrame(columns=VALUE_COLUMNS)
-    files = dfe_files(source_dir, ("lait", "ees"))
     areas = council_area_codes(council)
-    lait = read_lait(files["lait"])
     lait = harmonise_codes(lait[lait["area_code"].isin(areas + list(SUCCESSOR_CODES))])
-    ees = read_ees(files["ees"])
     ees = harmonise_codes(ees[ees["area_code"].isin(areas + list(SUCCESSOR_CODES))])
     lait, ees = lait[lait["area_code"].isin(areas)], ees[ees["area_code"].isin(areas)]
     frames = [_indicator_values(entry, lait, ees) for entry in mapped]
-    out = pd.concat(frames, ignore_index=True)
+    return _in_council_order(pd.concat(frames, ignore_index=True), areas)
+
+
+def _in_council_order(out: pd.DataFrame, areas: list[str]) -> pd.DataFrame:
+    """Sort values by indicator, then area as ``council.yml`` lists them, then period."""
     order = {code: i for i, code in enumerate(areas)}
-    out["_area"] = out["area_code"].map(order)
-    out["_period"] = out["period"].map(lambda p: parse_period(p).sort_key())
+    out = out.assign(_area=out["area_code"].map(order),
+                     _period=out["period"].map(lambda p: parse_period(p).sort_key()))  # fmt: skip
     out = out.sort_values(["indicator_id", "_area", "_period"], kind="stable")
     return out.drop(columns=["_area", "_period"]).reset_index(drop=True)
+
+
+def all_dfe_values(indicators: list[dict], lait: pd.DataFrame, ees: pd.DataFrame) -> pd.DataFrame:
+    """Pick every area's values for the catalogue's DfE-mapped entries at once.
+
+    ``lait`` and ``ees`` are :func:`read_lait` and :func:`read_ees` tables of
+    every area. A value is picked per area and period, so one council's rows
+    (:func:`council_rows`) are what :func:`council_dfe_values` picks for it;
+    ``outturn national`` picks once for every council.
+    """
+    mapped = [entry for entry in indicators if entry.get("dfe")]
+    if not mapped:
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    lait, ees = harmonise_codes(lait), harmonise_codes(ees)
+    return pd.concat([_indicator_values(e, lait, ees) for e in mapped], ignore_index=True)
+
+
+def council_rows(values: pd.DataFrame, council: dict) -> pd.DataFrame:
+    """Keep the rows of :func:`all_dfe_values` for one council's ``values/dfe.csv``, in order."""
+    areas = council_area_codes(council)
+    return _in_council_order(values[values["area_code"].isin(areas)], areas)

@@ -205,7 +205,13 @@ def build_pack(
     index = SeriesIndex(values)
     commentary, _ = read_commentary(data.paths.commentary_dir / quarter.slug, data.catalogue)
     ctx = Context(
-        index, council, quarter, data.ranks, commentary, other_sources, data.sources,
+        index,
+        council,
+        quarter,
+        data.ranks,
+        commentary,
+        other_sources,
+        data.sources,
         quarter_breakdowns(data, as_of),
     )
     results = build_results(ctx, list(data.catalogue.values()))
@@ -237,6 +243,8 @@ def apply_subset(pack: Pack, spec: str | None) -> Pack:
         return pack
     council = pack.data.council
     return subset_pack(pack, resolve_subset(spec, council.committees, pack.data.catalogue.values()))
+
+
 def quarter_breakdowns(data: ProjectData, as_of: str | None = None) -> pd.DataFrame:
     """Return the breakdowns published by ``as_of`` (all of them without a date)."""
     frame = data.breakdowns

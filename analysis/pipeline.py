@@ -21,9 +21,11 @@ from analysis.rendering import choose_engine, render_home, render_python, render
 from analysis.results import SIGNAL_COLUMNS, forecast_items
 from analysis.site import Page, Site, check_twins, footer_lines, read_config, read_pages
 from analysis.staging import staging_folder, swap_in
-from analysis.validation import load_project
+from analysis.validation import ProjectData, load_project
 
 Progress = Callable[[str], None]
+Executor = Callable[..., list[Path]]
+"""Executes a quarter's pages: ``(pages, folder, parameters, progress, replace) -> notebooks``."""
 
 
 class NotebookError(OutturnError):
@@ -42,6 +44,7 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     documents: list[Path] = field(default_factory=list)
     """The Word and PDF documents made (``--format docx,pdf``), if any."""
+    pack: Pack | None = field(default=None, repr=False)
 
 
 def _as_ipynb(source: Path, scratch: Path) -> Path:
@@ -84,10 +87,20 @@ def write_forecasts(pack: Pack, folder: Path) -> Path:
 
 KERNELS = 2
 """Notebooks executed at once: one kernel per core (four on two cores measured slower)."""
+KERNEL_NAME = "python3"
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+"""How every report kernel is started (a kept kernel too, so both run the notebooks alike)."""
 
 
-def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> Path:
-    """Run one notebook with papermill; a failing cell becomes a :class:`NotebookError`."""
+def execute_notebook(
+    source: Path, out: Path, parameters: dict, cwd: Path, engine_name: str | None = None,
+    **engine_options: object,
+) -> Path:  # fmt: skip
+    """Run one notebook with papermill; a failing cell becomes a :class:`NotebookError`.
+
+    ``engine_name`` and ``engine_options`` choose papermill's engine (default:
+    a fresh kernel; :mod:`analysis.kernels` registers one that reuses a kernel).
+    """
     import papermill as pm
 
     try:
@@ -97,9 +110,12 @@ def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> Pa
             parameters=parameters,
             cwd=str(cwd),
             progress_bar=False,
-            kernel_name="python3",
+            kernel_name=KERNEL_NAME,
             log_output=False,
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            request_save_on_cell_execute=False,  # written once, when done (or at the failure)
+            extra_arguments=KERNEL_ARGUMENTS,
+            engine_name=engine_name,
+            **engine_options,
         )
     except pm.PapermillExecutionError as exc:
         line = next((x for x in str(exc.source or "").splitlines() if x.strip()), "")
@@ -204,6 +220,33 @@ def check_clearance(pack: Pack, progress: Progress) -> None:
     progress(f"warning: {what}. Fix: {fix}")
 
 
+def compute_pack(
+    data: ProjectData,
+    quarter: str | None,
+    as_of: str | None,
+    published: bool,
+    progress: Progress = lambda _: None,
+) -> Pack:
+    """Compute the quarter's pack: the quarter asked for (or chosen, saying why), every result.
+
+    The published build withholds small counts first, and warns (or stops) while an
+    exception's commentary is not cleared (``report.require_clearance``).
+    """
+    if published:
+        from analysis.disclosure import published_data
+
+        data = published_data(data)
+    if quarter:
+        period = resolve_quarter(data, quarter)
+    else:
+        period, why = choose_quarter(data, as_of)
+        progress(f"quarter {why}")
+    pack = build_pack(data, period, as_of, published)
+    if published:
+        check_clearance(pack, progress)
+    return pack
+
+
 def run_quarter(
     paths: ProjectPaths,
     quarter: str | None = None,
@@ -213,6 +256,8 @@ def run_quarter(
     published: bool = False,
     subset: str = "",
     formats: str | Sequence[str] | None = None,
+    executor: Executor | None = None,
+    check: Callable[[ProjectData], None] | None = None,
 ) -> RunResult:
     """Produce ``reports/<quarter>/``: scorecard, forecasts, executed notebooks and pages.
 
@@ -227,6 +272,13 @@ def run_quarter(
     Validation runs first; if it fails, or any step after it does, nothing is
     written to the quarter's folder (the work happens in a staging folder that
     replaces it only at the end).
+
+    ``executor`` executes the pages' notebooks (default :func:`execute_all`: a
+    fresh kernel each, two at a time); ``outturn national`` passes one that
+    reuses a kernel (:func:`analysis.kernels.execute_kept`), with the same result.
+    ``check`` is called with the validated data before anything is computed
+    (e.g. :func:`analysis.validation.check_quarter`), so a caller need not
+    read and validate the data a second time to check its arguments.
     """
     from analysis.documents import check_formats, parse_formats, plan_documents, render_documents
 
@@ -236,18 +288,10 @@ def run_quarter(
         check_formats(parse_formats(formats))  # no Quarto for a document: stop before reading
     data = load_project(paths)
     plan = plan_documents(paths, data.council, formats)
-    if published:
-        from analysis.disclosure import published_data
-
-        data = published_data(data)
-    if quarter:
-        period = resolve_quarter(data, quarter)
-    else:
-        period, why = choose_quarter(data, as_of)
-        progress(f"quarter {why}")
-    pack = build_pack(data, period, as_of, published)
-    if published:
-        check_clearance(pack, progress)
+    if check is not None:
+        check(data)
+    pack = compute_pack(data, quarter, as_of, published, progress)
+    period = pack.quarter
     pack = apply_subset(pack, subset)
     site = site_for(paths, pack)
     check_twins(plan.pages)
@@ -276,7 +320,7 @@ def run_quarter(
         with tempfile.TemporaryDirectory() as private:
             params["pack_file"] = _share_pack(pack, Path(private))
             fixed = {str(staging): str(final), params["pack_file"]: "(the pack this run computed)"}
-            execute_all(site.pages + plan.pages, staging, params, progress, fixed)
+            (executor or execute_all)(site.pages + plan.pages, staging, params, progress, fixed)
         timings["notebooks"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         pages = (
@@ -307,4 +351,5 @@ def run_quarter(
         [folder / p.name for p in pages],
         timings,
         [folder / d.name for d in documents],
+        pack,
     )

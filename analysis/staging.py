@@ -126,6 +126,11 @@ def _signals_raise() -> Iterator[None]:
         signal.signal(signal.SIGINT, sigint if sigint is not None else signal.SIG_DFL)
 
 
+def raising_signals() -> contextlib.AbstractContextManager[None]:
+    """Make SIGTERM and SIGHUP raise :class:`Terminated` (in the main thread) within the block."""
+    return _signals_raise()
+
+
 @contextlib.contextmanager
 def staging_folder(reports: Path, slug: str) -> Iterator[Path]:
     """Create a locked staging folder for one run; remove it on any error, interrupt or signal.
