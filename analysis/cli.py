@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import inspect
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -794,6 +795,19 @@ def log_unexpected(exc: BaseException) -> Path | None:
     return None
 
 
+def reflow_help(typer_app: typer.Typer) -> None:
+    """Join each command's help paragraphs into single lines, so the terminal wraps them.
+
+    The help shown is the command's docstring, whose lines are broken to fit the source file;
+    left as they are, each break shows as a short line in ``outturn COMMAND --help``.
+    """
+    for command in typer_app.registered_commands:
+        text = command.help or (command.callback.__doc__ if command.callback else None)
+        if text:
+            paragraphs = inspect.cleandoc(text).split("\n\n")
+            command.help = "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
 def main() -> None:  # noqa: C901 - one except clause per kind of failure
     """Entry point for the ``outturn`` console script: one line for any error, never a trace.
 
@@ -827,6 +841,8 @@ def main() -> None:  # noqa: C901 - one except clause per kind of failure
         )
         sys.exit(UNEXPECTED_EXIT)
 
+
+reflow_help(app)
 
 if __name__ == "__main__":
     main()
