@@ -9,19 +9,47 @@ localhost bypasses the proxy (Chromium's default), so a page served on it loads.
 from __future__ import annotations
 
 import base64
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--proxy-server=127.0.0.1:9",
          "--hide-scrollbars", "--remote-debugging-pipe"]  # fmt: skip
+NEEDS_BROWSER = pytest.mark.skipif(
+    BROWSER is None,
+    reason="chromium (or chromium-browser) is not on PATH; "
+    "install Debian's chromium to run the browser tests",
+)
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder``'s parent on localhost, as an intranet web server would; yield its URL.
+
+    Quarto's scripts run there as they would for a reader (some do not run from ``file://``).
+    """
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder.parent)
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/{folder.name}"
+    finally:
+        server.shutdown()
 
 
 def _onto_3_and_4(reading: int, writing: int) -> None:

@@ -89,3 +89,22 @@ def rendered_q3(request, tmp_path_factory) -> tuple[str, Path]:
         return engine, request.getfixturevalue("quarto_q3")
     project = render_project(tmp_path_factory.mktemp(f"q3-{engine}"), "2017-18 Q3", engine=engine)
     return engine, project / "reports" / "2017-18-Q3"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a module's browser tests."""
+    from browser import Browser
+
+    with Browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def served(rendered_q3):
+    """The rendered quarter served on localhost: its engine, folder and URL."""
+    from browser import serve
+
+    engine, folder = rendered_q3
+    with serve(folder) as url:
+        yield engine, folder, url

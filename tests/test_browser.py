@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
-from browser import BROWSER, Browser
+from browser import NEEDS_BROWSER
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        BROWSER is None,
-        reason="chromium (or chromium-browser) is not on PATH; "
-        "install Debian's chromium to run the browser tests",
-    ),
+    NEEDS_BROWSER,
 ]
 PAGES = ("index", "exceptions", "methods", "data")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with Browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def served(rendered_q3):
-    """The quarter served over HTTP on localhost, as an intranet web server would serve it."""
-    engine, folder = rendered_q3
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder.parent)
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield engine, folder, f"http://127.0.0.1:{server.server_port}/{folder.name}"
-    server.shutdown()
 
 
 def test_console_check_detects_an_error(browser, tmp_path):

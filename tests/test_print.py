@@ -9,17 +9,14 @@ without Chromium) those tests skip, saying why.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
-from browser import BROWSER, Browser
+from browser import NEEDS_BROWSER, Browser
 from rendered_quarter import REPO
 
 PAGES = ("index", "exceptions", "methods", "data")
@@ -36,30 +33,8 @@ A4_LANDSCAPE_PX = round((29.7 - 2 * 1.2) / 2.54 * 96)
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        BROWSER is None,
-        reason="chromium (or chromium-browser) is not on PATH; "
-        "install Debian's chromium to run the browser tests",
-    ),
+    NEEDS_BROWSER,
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with Browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def served(rendered_q3):
-    """The quarter served on localhost (Quarto's scripts run there, as on an intranet server)."""
-    engine, folder = rendered_q3
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder.parent)
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield engine, folder, f"http://127.0.0.1:{server.server_port}/{folder.name}"
-    server.shutdown()
 
 
 def open_page(browser: Browser, served, name: str, width: int = 1280, media: str = "") -> None:
