@@ -1,8 +1,7 @@
-from pathlib import Path
-
 import pandas as pd
 import pytest
 import yaml
+from shared_data import NEEDS_SHARED, SHARED
 from typer.testing import CliRunner
 
 from analysis import importing
@@ -19,17 +18,15 @@ from analysis.cli import app
 from analysis.config import load_council
 from analysis.errors import ConfigError
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared DfE/ONS data not present")
 BLACKPOOL = "E06000009"
 
 
 @pytest.fixture(scope="module")
 def everything() -> pd.DataFrame:
     return benchmark_files(
-        DATA / importing.LAIT_FILE,
-        DATA / importing.NEIGHBOURS_FILE,
-        DATA / importing.LAIT_METADATA_FILE,
+        SHARED / importing.LAIT_FILE,
+        SHARED / importing.NEIGHBOURS_FILE,
+        SHARED / importing.LAIT_METADATA_FILE,
     )
 
 
@@ -41,7 +38,7 @@ def _row(frame, area, indicator, period):
     return hit.iloc[0]
 
 
-@needs_data
+@NEEDS_SHARED
 def test_blackpool_cin_neighbour_mean_checked_by_hand(everything):
     # Blackpool's April 2021 neighbours, CIN rate per 10,000 at 31 March 2023 (LAIT):
     # Hartlepool 709.7, Middlesbrough 638.7, Halton 429.2, Redcar and Cleveland 577.5,
@@ -55,7 +52,7 @@ def test_blackpool_cin_neighbour_mean_checked_by_hand(everything):
     assert row["region_average"] == 381.1  # North West's published row
 
 
-@needs_data
+@NEEDS_SHARED
 def test_blackpool_cin_series_and_direction(everything):
     rows = everything[(everything.area_code == BLACKPOOL) & (everything.indicator_id == "CIN")]
     assert rows["value"].tolist() == [663.2, 670.5, 632.5, 805.6, 733.2, 714.3, 733.3, 733.2]
@@ -64,7 +61,7 @@ def test_blackpool_cin_series_and_direction(everything):
     assert set(rows["quartile"]) == {"-"}
 
 
-@needs_data
+@NEEDS_SHARED
 def test_blackpool_rereferral_rank_quartile_and_judgement(everything):
     row = _row(everything, BLACKPOOL, "ReReferral", "2022-23")
     # 23.3 equals the 75th percentile of 149 councils: LAIT's bands are closed above, so C
@@ -74,7 +71,7 @@ def test_blackpool_rereferral_rank_quartile_and_judgement(everything):
     assert row["rank"] == 111
 
 
-@needs_data
+@NEEDS_SHARED
 def test_output_has_exact_columns_and_one_row_per_council_indicator_year(everything):
     assert list(everything.columns[: len(OUTPUT_COLUMNS)]) == OUTPUT_COLUMNS
     assert not everything.duplicated(["area_code", "indicator_id", "period"]).any()
@@ -155,7 +152,7 @@ def test_model_for_year_outside_mapping_raises():
         model_for_year(2030, {MODEL_2021: (2015, 2024)})
 
 
-@needs_data
+@NEEDS_SHARED
 @pytest.mark.parametrize(
     ("council", "code", "first", "tenth"),
     [
@@ -165,7 +162,7 @@ def test_model_for_year_outside_mapping_raises():
 )
 def test_init_writes_valid_project(tmp_path, council, code, first, tenth):
     result = CliRunner().invoke(
-        app, ["init", "--council", council, "--project", str(tmp_path), "--source-dir", str(DATA)]
+        app, ["init", "--council", council, "--project", str(tmp_path), "--source-dir", str(SHARED)]
     )
     assert result.exit_code == 0, result.output
     config = load_council(tmp_path / "data" / "council.yml")
@@ -187,22 +184,22 @@ def test_init_writes_valid_project(tmp_path, council, code, first, tenth):
     }
 
 
-@needs_data
+@NEEDS_SHARED
 def test_init_ambiguous_name_lists_candidates(tmp_path):
     result = CliRunner().invoke(
         app, ["init", "--council", "Northampton", "--project", str(tmp_path),
-              "--source-dir", str(DATA)],
+              "--source-dir", str(SHARED)],
     )  # fmt: skip
     assert result.exit_code != 0
     assert "matches 3 councils" in str(result.exception)
     assert "West Northamptonshire (E06000062)" in str(result.exception)
 
 
-@needs_data
+@NEEDS_SHARED
 def test_benchmark_command_writes_exact_columns(tmp_path):
     out = tmp_path / "bench.csv"
     result = CliRunner().invoke(
-        app, ["benchmark", "--all", "--out", str(out), "--source-dir", str(DATA),
+        app, ["benchmark", "--all", "--out", str(out), "--source-dir", str(SHARED),
               "--average", "median"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output

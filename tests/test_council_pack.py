@@ -1,15 +1,13 @@
 """Any council's pack from `outturn init` alone (Trafford: no papers, DfE data only)."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from shared_data import NEEDS_SHARED, SHARED
 from typer.testing import CliRunner
 
 from analysis.cli import app
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="shared DfE data not beside the repo")
+pytestmark = NEEDS_SHARED
 
 
 @pytest.mark.slow

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from shared_data import SHARED
 
 from analysis.forecasting import forecast, forecast_crossing, project_year_end
 from analysis.periods import Period, parse_period, steps_between
@@ -20,7 +21,6 @@ from analysis.periods import Period, parse_period, steps_between
 ROOT = Path(__file__).resolve().parents[1]
 VALUES = ROOT / "data" / "values" / "papers.csv"
 CATALOGUE = ROOT / "data" / "indicators.yml"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 EES = SHARED / "dfe_ees_csc_counts_rates_2013_2023_long.csv"
 SN = SHARED / "dfe_csc_statistical_neighbours_2021_2025_long.csv"
 BLACKPOOL = "E06000009"

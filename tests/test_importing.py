@@ -1,7 +1,6 @@
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from shared_data import NEEDS_SHARED, SHARED
 
 from analysis import importing
 from analysis.errors import DataError
@@ -18,8 +17,6 @@ from analysis.importing import (
     split_markers,
 )
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared DfE/ONS data not present")
 BLACKPOOL = "E06000009"
 # Blackpool CIN rate per 10,000 at 31 March 2016-2023 (DfE; README of the shared data)
 BLACKPOOL_CIN = [663.2, 670.5, 632.5, 805.6, 733.2, 714.3, 733.3, 733.2]
@@ -28,15 +25,15 @@ YEARS = ["2015-16", "2016-17", "2017-18", "2018-19", "2019-20", "2020-21", "2021
 
 @pytest.fixture(scope="module")
 def lait() -> pd.DataFrame:
-    return read_lait(DATA / importing.LAIT_FILE)
+    return read_lait(SHARED / importing.LAIT_FILE)
 
 
 @pytest.fixture(scope="module")
 def ees() -> pd.DataFrame:
-    return read_ees(DATA / importing.EES_FILE)
+    return read_ees(SHARED / importing.EES_FILE)
 
 
-@needs_data
+@NEEDS_SHARED
 def test_lait_blackpool_cin_matches_published(lait):
     rows = lait[(lait.indicator_id == "CIN") & (lait.area_code == BLACKPOOL)].sort_values("period")
     assert rows["period"].tolist() == YEARS
@@ -44,16 +41,16 @@ def test_lait_blackpool_cin_matches_published(lait):
     assert set(rows["source"]) == {"dfe_lait_2023"}
 
 
-@needs_data
+@NEEDS_SHARED
 def test_lait_england_cin_values_kept(lait):
     rows = lait[(lait.indicator_id == "CIN") & (lait.area_code == "E92000001")]
     assert rows.set_index("period")["value"].to_dict()["2022-23"] == 338.7
     assert rows.set_index("period")["value"].to_dict()["2015-16"] == 339.8
 
 
-@needs_data
+@NEEDS_SHARED
 def test_import_lait_keeps_every_row_and_marks_missing(lait):
-    values = import_lait(DATA / importing.LAIT_FILE)
+    values = import_lait(SHARED / importing.LAIT_FILE)
     assert list(values.columns) == importing.VALUE_COLUMNS
     assert len(values) == 38760
     dash = values[values["status"] == "-"]
@@ -61,7 +58,7 @@ def test_import_lait_keeps_every_row_and_marks_missing(lait):
     assert dash["value"].isna().all()
 
 
-@needs_data
+@NEEDS_SHARED
 def test_ees_suppressed_value_kept_with_marker(ees):
     row = ees[
         (ees.area_code == "E09000001")
@@ -73,7 +70,7 @@ def test_ees_suppressed_value_kept_with_marker(ees):
     assert pd.isna(row["value"].iloc[0])
 
 
-@needs_data
+@NEEDS_SHARED
 def test_ees_rate_carries_its_count(ees):
     row = ees[
         (ees.area_code == BLACKPOOL)
@@ -106,9 +103,9 @@ def test_split_markers_never_zero(value, note, expected_status, expected_note):
         assert out["value"].iloc[0] == 12.5
 
 
-@needs_data
+@NEEDS_SHARED
 def test_metadata_maps_polarity_and_units():
-    entries = {e["id"]: e for e in import_lait_metadata(DATA / importing.LAIT_METADATA_FILE)}
+    entries = {e["id"]: e for e in import_lait_metadata(SHARED / importing.LAIT_METADATA_FILE)}
     assert len(entries) == 29
     assert entries["rereferral"]["better"] == "low"
     assert entries["careleavereet"]["better"] == "high"
@@ -123,17 +120,17 @@ def test_metadata_maps_polarity_and_units():
     assert entries["work_force_avgnumcase_sw"]["unit"] == "score"
 
 
-@needs_data
+@NEEDS_SHARED
 def test_population_period_is_mid_year_month():
-    pop = import_population(DATA / importing.POPULATION_FILE)
+    pop = import_population(SHARED / importing.POPULATION_FILE)
     row = pop[(pop.area_code == BLACKPOOL) & (pop.period == "Jun 2022")]
     assert row["value"].iloc[0] == 28300
     assert row["source"].iloc[0] == "ons_mye_2022"
 
 
-@needs_data
+@NEEDS_SHARED
 def test_neighbours_rank_and_closeness_kept():
-    sn = import_neighbours(DATA / importing.NEIGHBOURS_FILE)
+    sn = import_neighbours(SHARED / importing.NEIGHBOURS_FILE)
     bp = sn[(sn.area_code == BLACKPOOL) & (sn.model == "DfE CSC SN model May 2025")]
     assert bp.sort_values("rank")["sn_area_name"].tolist()[:3] == [
         "Hartlepool", "Middlesbrough", "Sunderland",
@@ -157,9 +154,9 @@ def test_tidy_reads_council_period_forms(tmp_path):
     assert out["value"].tolist()[3] == 1204
 
 
-@needs_data
+@NEEDS_SHARED
 def test_tidy_trafford_measures_get_distinct_ids():
-    out = import_tidy(DATA / "trafford_children_vs_stat_neighbours_to_2022-23.csv")
+    out = import_tidy(SHARED / "trafford_children_vs_stat_neighbours_to_2022-23.csv")
     ids = set(out["indicator_id"])
     assert "children_cautioned_sentenced_count" in ids
     assert "children_cautioned_sentenced_per_10k" in ids
@@ -206,7 +203,7 @@ def test_harmonise_codes_moves_predecessor_rows():
     assert "E10000002" in out["note"].iloc[0]
 
 
-@needs_data
+@NEEDS_SHARED
 def test_build_dfe_values_prefers_ees_and_covers_areas():
     council = {
         "council": {"area_code": BLACKPOOL}, "region": {"area_code": "E12000002"},
@@ -218,7 +215,7 @@ def test_build_dfe_values_prefers_ees_and_covers_areas():
         {"id": "cla", "dfe": {"lait": "LAC", "lait_count": "LACnum"}},
         {"id": "no_dfe"},
     ]
-    out = build_dfe_values(catalogue, council, DATA)
+    out = build_dfe_values(catalogue, council, SHARED)
     cin = out[(out.indicator_id == "cin") & (out.area_code == BLACKPOOL)].set_index("period")
     assert cin.loc["2012-13", "value"] == 562.7  # EES only: before LAIT's first year
     assert cin.loc["2022-23", "value"] == 733.2
@@ -230,11 +227,11 @@ def test_build_dfe_values_prefers_ees_and_covers_areas():
                                      "E92000001"}  # fmt: skip
 
 
-@needs_data
+@NEEDS_SHARED
 def test_build_dfe_values_unknown_code_is_explained():
     council = {"council": {"area_code": BLACKPOOL}}
     with pytest.raises(DataError, match=r"indicator 'x': lait series 'NOPE' is not in"):
-        build_dfe_values([{"id": "x", "dfe": {"lait": "NOPE"}}], council, DATA)
+        build_dfe_values([{"id": "x", "dfe": {"lait": "NOPE"}}], council, SHARED)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from shared_data import NEEDS_SHARED, SHARED
 from typer.testing import CliRunner
 
 from analysis.cli import app
@@ -16,8 +17,7 @@ from analysis.errors import ConfigError, DataError
 from analysis.imports import import_file
 from analysis.validation import inspect_project
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="shared DfE data not beside the repo")
+pytestmark = NEEDS_SHARED
 LAIT = SHARED / "dfe_lait_csc_indicators_2016_2023_long.csv"
 EES = SHARED / "dfe_ees_csc_counts_rates_2013_2023_long.csv"
 TRAFFORD, STOCKPORT, WIGAN = "E08000009", "E08000007", "E08000010"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from rendered_quarter import outturn_command
+from shared_data import NEEDS_SHARED, SHARED
 
 from analysis.benchmarking import build_dfe_ranks
 from analysis.councils import (
@@ -38,8 +39,7 @@ from analysis.national import (
     write_stamp,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="shared DfE data not beside the repo")
+pytestmark = NEEDS_SHARED
 QUARTER, SLUG = "2022-23 Q4", "2022-23-Q4"
 GOOD = ["E06000009", "E06000018", "E08000009", "E09000002", "E10000014"]
 """Blackpool, Nottingham, Trafford, Barking and Dagenham, Hampshire: five kinds of council."""

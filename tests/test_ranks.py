@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from shared_data import NEEDS_SHARED, SHARED
 
 from analysis.benchmarking import (
     RANK_COLUMNS,
@@ -22,9 +23,7 @@ from analysis.importing import VALUE_COLUMNS
 from analysis.validation import inspect_project, load_project
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 EES = SHARED / "dfe_ees_csc_counts_rates_2013_2023_long.csv"
-needs_data = pytest.mark.skipif(not SHARED.is_dir(), reason="shared DfE data not beside the repo")
 BLACKPOOL = "E06000009"
 COUNCILS = ["E06000001", "E06000002", "E06000003", "E06000004", "E06000005"]
 
@@ -100,7 +99,7 @@ def bundled_ranks() -> pd.DataFrame:
     return build_dfe_ranks(catalogue["indicators"], council, SHARED)
 
 
-@needs_data
+@NEEDS_SHARED
 @pytest.mark.parametrize(
     ("period", "year", "rank", "of"), [("2016-17", 2017, 147, 149), ("2022-23", 2023, 150, 151)]
 )
@@ -116,7 +115,7 @@ def test_blackpool_cin_rank_matches_raw_ees(bundled_ranks, period, year, rank, o
     assert row["source"].iloc[0] == "dfe_ees_2023"
 
 
-@needs_data
+@NEEDS_SHARED
 def test_count_indicator_gets_no_rank(bundled_ranks):
     counts = bundled_ranks[bundled_ranks["indicator_id"] == "cp_plans"]  # unit: count
     assert len(counts) > 0
@@ -124,7 +123,7 @@ def test_count_indicator_gets_no_rank(bundled_ranks):
     assert set(counts["quartile"]) <= {"-", ""}
 
 
-@needs_data
+@NEEDS_SHARED
 def test_bundled_ranks_file_is_up_to_date(bundled_ranks, tmp_path):
     fresh = write_ranks(bundled_ranks, tmp_path / "ranks.csv")
     assert fresh.read_text(encoding="utf-8") == (REPO / "data" / "ranks.csv").read_text(
@@ -202,7 +201,7 @@ def test_ranks_missing_column_is_a_header_problem(project):
         read_ranks(path)
 
 
-@needs_data
+@NEEDS_SHARED
 def test_init_writes_ranks_for_the_new_council(tmp_path):
     init_project(tmp_path, "E08000009", source_dir=SHARED)  # Trafford
     ranks = load_project(project_paths(tmp_path)).ranks

@@ -1,9 +1,7 @@
 """Tests for analysis.rates: DfE's rates per 10,000 recomputed from counts and ONS populations."""
 
-from pathlib import Path
-
 import pandas as pd
-import pytest
+from shared_data import NEEDS_SHARED, SHARED
 
 from analysis import importing
 from analysis.rates import (
@@ -13,15 +11,13 @@ from analysis.rates import (
     recompute_rates,
 )
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared DfE/ONS data not present")
 BLACKPOOL = "E06000009"
 
 
-@needs_data
+@NEEDS_SHARED
 def test_recomputed_cin_rates_match_blackpool():
-    ees = importing.read_ees(DATA / importing.EES_FILE)
-    pop = importing.import_population(DATA / importing.POPULATION_FILE)
+    ees = importing.read_ees(SHARED / importing.EES_FILE)
+    pop = importing.import_population(SHARED / importing.POPULATION_FILE)
     counts = ees[ees.indicator_id == "Children in need at 31 March (episodes)"]
     rates = recompute_rates(counts, pop)
     bp = rates[rates.area_code == BLACKPOOL].set_index("period")
@@ -51,12 +47,12 @@ def test_compare_rates_reports_only_beyond_rounding():
     assert out["difference"].tolist() == [-2.0]
 
 
-@needs_data
+@NEEDS_SHARED
 def test_init_checks_the_councils_rates_and_finds_the_looked_after_ones_apart(tmp_path):
     from analysis.councils import init_project
 
     notes: list[str] = []
-    init_project(tmp_path, "Blackpool", source_dir=DATA, notes=notes)
+    init_project(tmp_path, "Blackpool", source_dir=SHARED, notes=notes)
     said = next(n for n in notes if n.startswith("checked "))
     # CIN, referrals, CP plan rates recompute to rounding; DfE's looked-after rates do not
     # (469 children at 31 March 2016 over the mid-2015 estimate of 28,483 is 164.7; 163
