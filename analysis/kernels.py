@@ -107,21 +107,24 @@ class KeptKernel:
         """Start the kernel and its client unless they are running and not due a restart."""
         from jupyter_client.manager import KernelManager
 
-        from analysis.pipeline import KERNEL_ARGUMENTS, KERNEL_NAME
+        from analysis.pipeline import KERNEL_ARGUMENTS, KERNEL_NAME, KERNEL_STARTS
 
         alive = self.manager is not None and self.manager.is_alive()
         if alive and self.executed < self.limit:
             return
-        self.shutdown()
-        self.manager = KernelManager(kernel_name=KERNEL_NAME)
-        try:
-            self.manager.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
-            self.client = self.manager.client()
-            self.client.start_channels()
-            self.client.wait_for_ready(timeout=60)
-        except Exception as exc:
+        for attempt in range(1, KERNEL_STARTS + 1):  # a start can lose its ports to a race
             self.shutdown()
-            raise KernelError(f"could not start a Jupyter kernel: {exc}") from None
+            self.manager = KernelManager(kernel_name=KERNEL_NAME)
+            try:
+                self.manager.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
+                self.client = self.manager.client()
+                self.client.start_channels()
+                self.client.wait_for_ready(timeout=60)
+                break
+            except Exception as exc:
+                self.shutdown()
+                if attempt == KERNEL_STARTS:
+                    raise KernelError(f"could not start a Jupyter kernel: {exc}") from None
         self.executed = 0
 
     def execute(self, source: Path, out: Path, parameters: dict, cwd: Path) -> Path:

@@ -90,6 +90,16 @@ KERNELS = 2
 KERNEL_NAME = "python3"
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 """How every report kernel is started (a kept kernel too, so both run the notebooks alike)."""
+KERNEL_STARTS = 2
+"""Tries at starting a kernel. Jupyter picks a kernel's ports by asking the system for free ones
+and handing them over; another process can take one in between, and the kernel dies as it
+starts ("Address already in use"). Nothing has run yet, so a second start with new ports is
+safe."""
+
+
+def kernel_died_starting(exc: BaseException) -> bool:
+    """Whether ``exc`` is a kernel that died before it answered (nothing executed in it)."""
+    return isinstance(exc, RuntimeError) and "died before replying to kernel_info" in str(exc)
 
 
 def execute_notebook(
@@ -104,19 +114,31 @@ def execute_notebook(
     import papermill as pm
 
     try:
-        pm.execute_notebook(
-            str(source),
-            str(out),
-            parameters=parameters,
-            cwd=str(cwd),
-            progress_bar=False,
-            kernel_name=KERNEL_NAME,
-            log_output=False,
-            request_save_on_cell_execute=False,  # written once, when done (or at the failure)
-            extra_arguments=KERNEL_ARGUMENTS,
-            engine_name=engine_name,
-            **engine_options,
-        )
+        for attempt in range(1, KERNEL_STARTS + 1):
+            try:
+                pm.execute_notebook(
+                    str(source),
+                    str(out),
+                    parameters=parameters,
+                    cwd=str(cwd),
+                    progress_bar=False,
+                    kernel_name=KERNEL_NAME,
+                    log_output=False,
+                    request_save_on_cell_execute=False,  # written once, when done (or failed)
+                    extra_arguments=KERNEL_ARGUMENTS,
+                    engine_name=engine_name,
+                    **engine_options,
+                )
+                break
+            except RuntimeError as exc:
+                if not kernel_died_starting(exc):
+                    raise
+                if attempt == KERNEL_STARTS:
+                    raise NotebookError(
+                        f"{source.name}: its Jupyter kernel died as it started, {KERNEL_STARTS} "
+                        "times (usually another program took the network port it was given); "
+                        "nothing was written to the report: run the command again"
+                    ) from None
     except pm.PapermillExecutionError as exc:
         line = next((x for x in str(exc.source or "").splitlines() if x.strip()), "")
         raise NotebookError(

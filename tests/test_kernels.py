@@ -114,3 +114,69 @@ def test_dead_kernel_and_limit_start_a_new_one(folders):
         assert outputs(out)[1][1][0][2] not in pids
     finally:
         kept.shutdown()
+
+
+DIED = "Kernel died before replying to kernel_info"
+"""What nbclient raises when a kernel dies as it starts (its port taken by another program)."""
+
+
+def dying_first(real, times: int, error: Exception):
+    """``real``, except that its first ``times`` calls raise ``error``; the calls are counted."""
+    calls = []
+
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= times:
+            raise error
+        return real(*args, **kwargs)
+
+    wrapper.calls = calls
+    return wrapper
+
+
+def test_fresh_kernel_that_dies_starting_is_started_again(folders, monkeypatch):
+    import papermill
+
+    flaky = dying_first(papermill.execute_notebook, 1, RuntimeError(DIED))
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    source = notebook(folders["source"], "first", FIRST)
+    out = execute_notebook(source, folders["one"] / "first.ipynb", {}, folders["one"])
+    assert len(flaky.calls) == 2
+    assert outputs(out)[1][1] == [("stream", "stdout", "hello 42\n")]
+
+
+def test_kernel_that_dies_starting_twice_stops_with_one_message(folders, monkeypatch):
+    import papermill
+
+    flaky = dying_first(papermill.execute_notebook, 2, RuntimeError(DIED))
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    source = notebook(folders["source"], "first", FIRST)
+    with pytest.raises(NotebookError, match=r"first\.ipynb: its Jupyter kernel died as it started"):
+        execute_notebook(source, folders["one"] / "first.ipynb", {}, folders["one"])
+    assert len(flaky.calls) == 2
+
+
+def test_other_runtime_errors_are_not_retried(folders, monkeypatch):
+    import papermill
+
+    flaky = dying_first(papermill.execute_notebook, 1, RuntimeError("something else"))
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    source = notebook(folders["source"], "first", FIRST)
+    with pytest.raises(RuntimeError, match="something else"):
+        execute_notebook(source, folders["one"] / "first.ipynb", {}, folders["one"])
+    assert len(flaky.calls) == 1
+
+
+def test_kept_kernel_that_dies_starting_is_started_again(folders, monkeypatch):
+    from jupyter_client.manager import KernelManager
+
+    flaky = dying_first(KernelManager.start_kernel, 1, RuntimeError("Address already in use"))
+    monkeypatch.setattr(KernelManager, "start_kernel", flaky)
+    kept = KeptKernel()
+    try:
+        source = notebook(folders["source"], "first", FIRST)
+        out = kept.execute(source, folders["one"] / "first.ipynb", {}, folders["one"])
+        assert len(flaky.calls) == 2
+        assert outputs(out)[1][1] == [("stream", "stdout", "hello 42\n")]
+    finally:
+        kept.shutdown()
